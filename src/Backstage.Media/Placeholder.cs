@@ -1,0 +1,1 @@
+namespace Backstage.Media; internal static class Placeholder { }
