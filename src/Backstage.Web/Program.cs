@@ -1,6 +1,32 @@
-var builder = WebApplication.CreateBuilder(args);
+using Backstage.Web;
+using Backstage.Web.Accounts;
+using Backstage.Web.Articles;
+using Backstage.Web.Data;
+using Backstage.Web.Hosting;
+
+// "migrate" and "admin create …" are operator commands; everything else starts the site.
+var command = AccountCommands.IsCommand(args) ? args : null;
+var builder = WebApplication.CreateBuilder(command is null ? args : []);
+try
+{
+    await builder.AddBackstageDataAsync();
+}
+catch (StartupException e)
+{
+    Console.Error.WriteLine(e.Message);
+    return 1;
+}
+builder.AddBackstageAccounts();
+builder.AddBackstageArticles();
+builder.AddBackstageWeb();
+
 var app = builder.Build();
+if (command is not null)
+    return await AccountCommands.RunAsync(app.Services, command, Console.In, Console.Out);
 
-app.MapGet("/", () => "Hello World!");
+await app.PrepareDatabaseAsync();
+app.UseBackstageWeb();
+await app.RunAsync();
+return 0;
 
-app.Run();
+public partial class Program;

@@ -1,0 +1,61 @@
+using Backstage.Web.Data;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace Backstage.Web.Accounts;
+
+/// <summary>
+/// Command-line operations for production: "migrate" and "admin create --email … [--role Admin|Editor] [--name …]".
+/// The password comes from BACKSTAGE_ADMIN_PASSWORD or standard input, never from the command line.
+/// </summary>
+public static class AccountCommands
+{
+    public static bool IsCommand(string[] args) => args.Length > 0 && args[0] is "migrate" or "admin";
+
+    public static async Task<int> RunAsync(IServiceProvider services, string[] args, TextReader stdin, TextWriter stdout)
+    {
+        using var scope = services.CreateScope();
+        var sp = scope.ServiceProvider;
+        if (args[0] == "migrate")
+        {
+            await sp.GetRequiredService<BackstageDbContext>().Database.MigrateAsync();
+            await sp.GetRequiredService<Seeding.Seeder>().SeedAsync(demo: false);
+            stdout.WriteLine("Database is up to date.");
+            return 0;
+        }
+        if (args is not ["admin", "create", ..])
+        {
+            stdout.WriteLine("usage: admin create --email EMAIL [--role Admin|Editor] [--name NAME]  (password from BACKSTAGE_ADMIN_PASSWORD or stdin)");
+            return 2;
+        }
+        string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+        var email = Option("--email");
+        var role = Option("--role") ?? Roles.Admin;
+        if (string.IsNullOrWhiteSpace(email) || role is not (Roles.Admin or Roles.Editor))
+        {
+            stdout.WriteLine("admin create needs --email, and --role must be Admin or Editor.");
+            return 2;
+        }
+        var password = Environment.GetEnvironmentVariable("BACKSTAGE_ADMIN_PASSWORD");
+        if (string.IsNullOrEmpty(password)) password = stdin.ReadLine();
+        if (string.IsNullOrEmpty(password))
+        {
+            stdout.WriteLine("No password: set BACKSTAGE_ADMIN_PASSWORD or pipe it on standard input.");
+            return 2;
+        }
+        await sp.GetRequiredService<BackstageDbContext>().Database.MigrateAsync();
+        await sp.GetRequiredService<Seeding.Seeder>().SeedAsync(demo: false);
+        var result = await CreateUserAsync(sp.GetRequiredService<UserManager<AppUser>>(), email, Option("--name") ?? email, password, role);
+        stdout.WriteLine(result.Succeeded
+            ? $"Created {role.ToLowerInvariant()} {email}."
+            : "Could not create the account: " + string.Join(" ", result.Errors.Select(e => e.Description)));
+        return result.Succeeded ? 0 : 1;
+    }
+
+    public static async Task<IdentityResult> CreateUserAsync(UserManager<AppUser> users, string email, string name, string password, string role)
+    {
+        var user = new AppUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = name };
+        var created = await users.CreateAsync(user, password);
+        return created.Succeeded ? await users.AddToRoleAsync(user, role) : created;
+    }
+}

@@ -1,0 +1,26 @@
+using Microsoft.AspNetCore.Identity;
+
+namespace Backstage.Web.Accounts;
+
+public sealed class AppUser : IdentityUser
+{
+    /// <summary>The name shown under comments and bylines.</summary>
+    public string DisplayName { get; set; } = "";
+    public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
+}
+
+public static class Roles
+{
+    public const string Admin = "Admin";
+    public const string Editor = "Editor";
+    public const string Reader = "Reader";
+    public static readonly string[] All = [Admin, Editor, Reader];
+}
+
+public static class Policies
+{
+    /// <summary>Editors and admins: the studio.</summary>
+    public const string Studio = "Studio";
+    /// <summary>Admins only: users, moderation, audit.</summary>
+    public const string Admin = "Admin";
+}

@@ -1,0 +1,25 @@
+using Backstage.Web.Articles;
+using Backstage.Web.Data;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+
+namespace Backstage.Web.Areas.Studio.Pages;
+
+public sealed class IndexModel(BackstageDbContext db, TimeProvider clock) : PageModel
+{
+    public int Drafts { get; private set; }
+    public int Scheduled { get; private set; }
+    public int Published { get; private set; }
+    public int Shows { get; private set; }
+    public IReadOnlyList<Article> Recent { get; private set; } = [];
+
+    public async Task OnGetAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        Drafts = await db.Articles.CountAsync(a => a.Status == ArticleStatus.Draft, ct);
+        Scheduled = await db.Articles.CountAsync(a => a.Status != ArticleStatus.Draft && a.PublishAt > now, ct);
+        Published = await db.Articles.Live(now).CountAsync(ct);
+        Shows = await db.Shows.CountAsync(ct);
+        Recent = await db.Articles.AsNoTracking().OrderByDescending(a => a.UpdatedAt).Take(8).ToListAsync(ct);
+    }
+}

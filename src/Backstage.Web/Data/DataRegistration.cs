@@ -1,0 +1,71 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+
+namespace Backstage.Web.Data;
+
+public static class DataRegistration
+{
+    public const string ConnectionStringName = "Backstage";
+
+    /// <summary>
+    /// Registers the DbContext on the configured PostgreSQL server. With no connection string, Development starts
+    /// a private cluster from the machine's PostgreSQL binaries under DataDirectory/postgres and stops it on shutdown.
+    /// </summary>
+    public static async Task AddBackstageDataAsync(this WebApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(BackstageOptions.Section).Get<BackstageOptions>() ?? new();
+        var dataDirectory = Path.GetFullPath(options.DataDirectory, builder.Environment.ContentRootPath);
+        builder.Services.Configure<BackstageOptions>(builder.Configuration.GetSection(BackstageOptions.Section));
+        builder.Services.PostConfigure<BackstageOptions>(o => o.DataDirectory = dataDirectory);
+
+        var connectionString = builder.Configuration.GetConnectionString(ConnectionStringName);
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            if (!builder.Environment.IsDevelopment())
+                throw new StartupException(
+                    "No database configured. Set ConnectionStrings__Backstage (for example " +
+                    "\"Host=db;Database=backstage;Username=backstage;Password=…\"), or run in Development " +
+                    "(ASPNETCORE_ENVIRONMENT=Development) to use a private PostgreSQL cluster started from this machine's binaries.");
+            if (EmbeddedPostgres.FindBinaries() is null) throw new StartupException(EmbeddedPostgres.MissingBinariesMessage);
+
+            var pg = await EmbeddedPostgres.StartAsync(new EmbeddedPostgresOptions { DataDirectory = Path.Combine(dataDirectory, "postgres") });
+            await pg.CreateDatabaseAsync("backstage");
+            connectionString = pg.ConnectionString("backstage");
+            builder.Services.AddSingleton(pg);
+            builder.Services.AddHostedService<EmbeddedPostgresLifetime>();
+        }
+
+        builder.Services.AddDbContext<BackstageDbContext>(o => o
+            .UseNpgsql(connectionString, npgsql => npgsql.EnableRetryOnFailure(maxRetryCount: 5))
+            .UseSnakeCaseNamingConvention());
+
+        builder.Services.AddDataProtection()
+            .SetApplicationName("Backstage")
+            .PersistKeysToDbContext<BackstageDbContext>();
+
+        builder.Services.AddHealthChecks()
+            .AddDbContextCheck<BackstageDbContext>("database", tags: ["ready"])
+            .AddCheck<StorageHealthCheck>("storage", tags: ["ready"]);
+    }
+
+    /// <summary>Applies migrations (if enabled) and seeds roles, plus demo content in Development.</summary>
+    public static async Task PrepareDatabaseAsync(this WebApplication app)
+    {
+        using var scope = app.Services.CreateScope();
+        var options = scope.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<BackstageOptions>>().Value;
+        if (options.MigrateOnStartup)
+            await scope.ServiceProvider.GetRequiredService<BackstageDbContext>().Database.MigrateAsync();
+        await scope.ServiceProvider.GetRequiredService<Seeding.Seeder>()
+            .SeedAsync(demo: options.SeedDemoContent && app.Environment.IsDevelopment());
+    }
+}
+
+/// <summary>A configuration problem the operator must fix; Program prints the message alone, no stack trace.</summary>
+public sealed class StartupException(string message) : Exception(message);
+
+/// <summary>Stops the embedded cluster when the app shuts down (fast mode: the server checkpoints first).</summary>
+internal sealed class EmbeddedPostgresLifetime(EmbeddedPostgres pg) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StopAsync(CancellationToken cancellationToken) => pg.StopAsync(immediate: false);
+}

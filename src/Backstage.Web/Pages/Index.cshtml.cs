@@ -1,0 +1,26 @@
+using Backstage.Web.Articles;
+using Backstage.Web.Data;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+
+namespace Backstage.Web.Pages;
+
+[AllowAnonymous]
+public sealed class IndexModel(BackstageDbContext db, TimeProvider clock) : PageModel
+{
+    public const int PageSize = 12;
+    public IReadOnlyList<Article> Articles { get; private set; } = [];
+    public int PageNumber { get; private set; } = 1;
+    public bool HasNext { get; private set; }
+
+    public async Task OnGetAsync(int p = 1, CancellationToken ct = default)
+    {
+        PageNumber = Math.Max(1, p);
+        var page = await db.Articles.AsNoTracking().Include(a => a.Author).Live(clock.GetUtcNow())
+            .OrderByDescending(a => a.PublishAt).ThenByDescending(a => a.Id)
+            .Skip((PageNumber - 1) * PageSize).Take(PageSize + 1).ToListAsync(ct);
+        HasNext = page.Count > PageSize;
+        Articles = page.Take(PageSize).ToList();
+    }
+}
