@@ -27,6 +27,7 @@ public static class WebRegistration
             o.KnownProxies.Clear();
         });
         builder.Services.AddHsts(o => o.MaxAge = TimeSpan.FromDays(365));
+        builder.Services.AddOutputCache();
     }
 
     public static void UseBackstageWeb(this WebApplication app)
@@ -48,6 +49,7 @@ public static class WebRegistration
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseOutputCache();
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();

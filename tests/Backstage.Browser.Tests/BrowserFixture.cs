@@ -1,0 +1,72 @@
+using Backstage.Web.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace Backstage.Browser.Tests;
+
+/// <summary>
+/// The real app on a real Kestrel socket (127.0.0.1, free port) with its own database, and Debian's Chromium
+/// driven by Playwright. Playwright's own browser download cannot work here, so the executable is set in code.
+/// </summary>
+public sealed class BrowserFixture : BackstageFactory
+{
+    public IPlaywright Playwright { get; private set; } = null!;
+    public IBrowser Browser { get; private set; } = null!;
+    public string BaseUrl { get; private set; } = "";
+
+    public static string ChromiumPath =>
+        Environment.GetEnvironmentVariable("BACKSTAGE_CHROMIUM")
+        ?? new[] { "/usr/lib/chromium/chromium", "/usr/bin/chromium", "/usr/bin/chromium-browser" }.FirstOrDefault(File.Exists)
+        ?? throw new InvalidOperationException("Chromium not found: apt-get install -y chromium (or set BACKSTAGE_CHROMIUM).");
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        UseKestrel(0);
+        StartServer();
+        BaseUrl = ClientOptions.BaseAddress.ToString().TrimEnd('/');
+        Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
+        Browser = await Playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync"],
+        });
+    }
+
+    protected override void ConfigureSettings(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder) =>
+        builder.UseSetting("urls", "http://127.0.0.1:0");
+
+    /// <summary>A fresh browser context (own cookies), optionally signed in through the login page.</summary>
+    public async Task<IPage> NewPageAsync(string? email = null, BrowserNewContextOptions? options = null)
+    {
+        options ??= new BrowserNewContextOptions();
+        options.BaseURL = BaseUrl;
+        var context = await Browser.NewContextAsync(options);
+        var page = await context.NewPageAsync();
+        if (email is not null)
+        {
+            await page.GotoAsync("/account/login");
+            await page.GetByLabel("Email").FillAsync(email);
+            await page.GetByLabel("Password").FillAsync(Password);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+            await page.WaitForURLAsync(u => !u.Contains("/account/login"));
+        }
+        return page;
+    }
+
+    /// <summary>Saves a screenshot under TestResults/screenshots for people to look at (not an assertion).</summary>
+    public static async Task ScreenshotAsync(IPage page, string name)
+    {
+        var dir = Path.Combine(AppContext.BaseDirectory, "TestResults", "screenshots");
+        Directory.CreateDirectory(dir);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(dir, name + ".png"), FullPage = true });
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await Browser.DisposeAsync();
+        Playwright.Dispose();
+        await base.DisposeAsync();
+    }
+}

@@ -1,0 +1,43 @@
+using System.Net;
+using AngleSharp.Html.Dom;
+using AngleSharp.Html.Parser;
+
+namespace Backstage.Web.Tests.Infrastructure;
+
+/// <summary>Posts forms the way a browser does: fetch the page, take its antiforgery token, post the fields.</summary>
+public sealed class FormClient(HttpClient http)
+{
+    public HttpClient Http { get; } = http;
+    public string? Email { get; set; }
+
+    public async Task<IHtmlDocument> GetDocumentAsync(string url)
+    {
+        var response = await Http.GetAsync(url);
+        var html = await response.Content.ReadAsStringAsync();
+        if (response.StatusCode != HttpStatusCode.OK)
+            throw new InvalidOperationException($"GET {url} answered {(int)response.StatusCode}: {html[..Math.Min(html.Length, 500)]}");
+        return new HtmlParser().ParseDocument(html);
+    }
+
+    /// <summary>GETs <paramref name="pageUrl"/>, then posts <paramref name="fields"/> with that page's antiforgery token.</summary>
+    public async Task<HttpResponseMessage> PostFormAsync(string pageUrl, IEnumerable<KeyValuePair<string, string>> fields, string? postUrl = null)
+    {
+        var page = await GetDocumentAsync(pageUrl);
+        var token = page.QuerySelector("input[name=__RequestVerificationToken]")?.GetAttribute("value")
+                    ?? throw new InvalidOperationException($"{pageUrl} has no antiforgery token");
+        var body = fields.Append(new("__RequestVerificationToken", token));
+        return await Http.PostAsync(postUrl ?? pageUrl, new FormUrlEncodedContent(body));
+    }
+
+    public Task<HttpResponseMessage> PostFormAsync(string pageUrl, params (string Key, string Value)[] fields) =>
+        PostFormAsync(pageUrl, fields.Select(f => new KeyValuePair<string, string>(f.Key, f.Value)));
+
+    public async Task SignInAsync(string email, string password)
+    {
+        var response = await PostFormAsync("/account/login", ("Input.Email", email), ("Input.Password", password));
+        if (response.StatusCode != HttpStatusCode.Redirect)
+            throw new InvalidOperationException($"sign-in as {email} failed: {(int)response.StatusCode}");
+    }
+
+    public static IHtmlDocument Parse(string html) => new HtmlParser().ParseDocument(html);
+}
