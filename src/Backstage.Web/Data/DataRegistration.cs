@@ -36,7 +36,8 @@ public static class DataRegistration
         }
 
         builder.Services.AddDbContext<BackstageDbContext>(o => o
-            .UseNpgsql(connectionString, npgsql => npgsql.EnableRetryOnFailure(maxRetryCount: 5))
+            // Retries bridge a database restart (a few seconds) without making readers wait half a minute for an error page.
+            .UseNpgsql(connectionString, npgsql => npgsql.EnableRetryOnFailure(maxRetryCount: 3, maxRetryDelay: TimeSpan.FromSeconds(2), errorCodesToAdd: null))
             .UseSnakeCaseNamingConvention());
 
         builder.Services.AddDataProtection()
