@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Globalization;
 using System.Security.Cryptography;
 
 namespace Backstage.Media;
@@ -43,7 +42,7 @@ public sealed class OriginalStore(string rootDirectory)
                     {
                         total += read;
                         if (total > maxBytes)
-                            throw new ImageRejectedException($"larger than {(maxBytes / (1024.0 * 1024.0)).ToString("0.#", CultureInfo.InvariantCulture)} MB");
+                            throw new ImageRejectedException($"larger than {Sizes.Human(maxBytes)}");
                         hash.AppendData(buffer, 0, read);
                         await fs.WriteAsync(buffer.AsMemory(0, read), ct).ConfigureAwait(false);
                     }

@@ -114,7 +114,7 @@ public sealed class VipsImageProcessor(MediaOptions options) : IImageProcessor
         var info = new FileInfo(path);
         if (!info.Exists) throw new ImageRejectedException("file not found");
         if (info.Length == 0) throw new ImageRejectedException("file is empty");
-        if (info.Length > Options.MaxFileBytes) throw new ImageRejectedException($"larger than {Megabytes(Options.MaxFileBytes)} MB");
+        if (info.Length > Options.MaxFileBytes) throw new ImageRejectedException($"larger than {Sizes.Human(Options.MaxFileBytes)}");
         Span<byte> head = stackalloc byte[FormatSniffer.HeadLength];
         int n;
         using (var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1))
@@ -250,11 +250,11 @@ public sealed class VipsImageProcessor(MediaOptions options) : IImageProcessor
         if (scale > 1)
         {
             double aspect = (double)w / h;
-            int cw = source.Width, ch = (int)Math.Round(cw / aspect);
+            int cw = source.Width, ch = (int)Math.Round(cw / aspect, MidpointRounding.AwayFromZero);
             if (ch > source.Height)
             {
                 ch = source.Height;
-                cw = Math.Clamp((int)Math.Round(ch * aspect), 1, source.Width);
+                cw = Math.Clamp((int)Math.Round(ch * aspect, MidpointRounding.AwayFromZero), 1, source.Width);
             }
             return CropAround(source, Math.Max(1, cw), Math.Max(1, ch), focal);
         }
@@ -323,9 +323,6 @@ public sealed class VipsImageProcessor(MediaOptions options) : IImageProcessor
             effort: Math.Clamp(Options.AvifEffort, 0, 9), keep: Enums.ForeignKeep.None),
         var other => throw new ArgumentOutOfRangeException(nameof(extension), other, null),
     };
-
-    private static string Megabytes(long bytes) =>
-        (bytes / (1024.0 * 1024.0)).ToString("0.#", CultureInfo.InvariantCulture);
 }
 
 /// <summary>Write-to-temp, flush to disk, rename: readers never see a half-written file.</summary>
