@@ -4,7 +4,7 @@ namespace Backstage.Media;
 
 /// <summary>
 /// Synthetic "camera" JPEGs with photographic-looking detail: multi-octave Perlin texture over
-/// colour gradients, fabric-like stripes, soft "bokeh" discs and sensor grain; different per seed.
+/// colour gradients, fabric-like stripes, discs and tall ellipses and sensor grain; different per seed.
 /// Streams through libvips, so even 6000×4000 needs little memory. For demo content and the bench.
 /// </summary>
 public static class DemoImages
@@ -33,11 +33,15 @@ public static class DemoImages
         try
         {
             int scale = Math.Max(width, height);
-            // luminance texture: four octaves of Perlin noise (large forms → fine fabric detail)
-            var lum = Own(Image.Perlin(width, height, cellSize: Math.Max(8, scale / 6), seed: seed) * 0.50);
-            lum = Own(lum + Own(Image.Perlin(width, height, cellSize: Math.Max(4, scale / 24), seed: seed + 1) * 0.25));
-            lum = Own(lum + Own(Image.Perlin(width, height, cellSize: Math.Max(4, scale / 120), seed: seed + 2) * 0.15));
-            lum = Own(lum + Own(Image.Perlin(width, height, cellSize: 6, seed: seed + 3) * 0.10));
+            // luminance texture: Perlin octaves from large forms down to fabric-scale detail that
+            // survives downscaling to web widths (real photos keep detail at every scale)
+            var lum = Own(Image.Perlin(width, height, cellSize: Math.Max(8, scale / 6), seed: seed) * 0.55);
+            lum = Own(lum + Own(Image.Perlin(width, height, cellSize: Math.Max(4, scale / 24), seed: seed + 1) * 0.35));
+            lum = Own(lum + Own(Image.Perlin(width, height, cellSize: Math.Max(4, scale / 100), seed: seed + 2) * 0.30));
+            // ridged noise: sharp creases like folds and hair
+            var ridges = Own(Own(Image.Perlin(width, height, cellSize: Math.Max(4, scale / 300), seed: seed + 3)).Abs());
+            lum = Own(lum + Own(ridges * -0.45));
+            lum = Own(lum + Own(Image.Perlin(width, height, cellSize: 5, seed: seed + 5) * 0.12));
 
             // fabric stripes at a random angle, fading in across the frame
             var xy = Own(Image.Xyz(width, height));
@@ -45,28 +49,34 @@ public static class DemoImages
             var y = Own(xy[1]);
             double angle = Rnd(0, Math.PI), freq = Rnd(2.0, 7.0) * 360.0 / Math.Max(64, scale / 40.0);
             var phase = Own(Own(x * (Math.Cos(angle) * freq)) + Own(y * (Math.Sin(angle) * freq)));
-            var stripes = Own(Own(phase.Math(Enums.OperationMath.Sin)) * Own(x * (0.25 / width)));
+            var stripes = Own(Own(phase.Math(Enums.OperationMath.Sin)) * Own(x * (0.3 / width)));
 
-            // colour: a gradient between two random colours (backdrop light), modulated by texture
-            double[] c0 = [Rnd(20, 200), Rnd(20, 200), Rnd(20, 200)], c1 = [Rnd(20, 200), Rnd(20, 200), Rnd(20, 200)];
+            // colour: a gradient between two random colours (backdrop light)
+            double[] c0 = [Rnd(30, 200), Rnd(30, 200), Rnd(30, 200)], c1 = [Rnd(30, 200), Rnd(30, 200), Rnd(30, 200)];
             var t = Own(Own(Own(x * (Rnd(0.3, 1.0) / width)) + Own(y * (Rnd(0.0, 0.7) / height))).Linear([0.6], [0.0]));
-            var gradient = Own(Own(Own(t * c1.Zip(c0, (a, b) => a - b).ToArray())).Linear([1, 1, 1], c0));
-            double[] tint = [Rnd(50, 110), Rnd(50, 110), Rnd(50, 110)];
-            var texture = Own(Own(lum + stripes) * tint);
-            var photo = Own(gradient + texture);
+            Image colour = Own(Own(Own(t * c1.Zip(c0, (a, b) => a - b).ToArray())).Linear([1, 1, 1], c0));
 
-            // grain
-            var grain = Own(Image.Gaussnoise(width, height, sigma: 5, mean: 0, seed: seed + 4));
-            photo = Own(photo + grain);
-            var rgb = Own(Own(photo.Cast(Enums.BandFormat.Uchar)).Copy(interpretation: Enums.Interpretation.Srgb));
-
-            // a few soft discs ("bokeh" and figures), drawn into a copy
-            var discs = Enumerable.Range(0, 7).Select(_ => (cx: rng.Next(width), cy: rng.Next(height),
-                r: (int)(scale * Rnd(0.02, 0.12)), ink: new double[] { Rnd(0, 255), Rnd(0, 255), Rnd(0, 255) })).ToList();
-            return rgb.Mutate(m =>
+            // shapes: discs and tall ellipses ("figures") in their own colours, textured like the rest
+            for (int k = 0; k < 9; k++)
             {
-                foreach (var d in discs) m.DrawCircle(d.ink, d.cx, d.cy, d.r, fill: true);
-            });
+                int cx = rng.Next(width), cy = rng.Next(height);
+                double r = scale * Rnd(0.02, 0.12), stretch = k % 3 == 0 ? Rnd(2.0, 4.0) : 1.0;
+                var dx = Own(Own(x - cx) * (1.0 / r));
+                var dy = Own(Own(y - cy) * (1.0 / (r * stretch)));
+                var d2 = Own(Own(dx * dx) + Own(dy * dy));
+                var inside = Own(d2 < 1.0);
+                double[] ink = [Rnd(10, 245), Rnd(10, 245), Rnd(10, 245)];
+                colour = Own(inside.Ifthenelse(ink, colour));
+            }
+
+            double[] tint = [Rnd(70, 120), Rnd(70, 120), Rnd(70, 120)];
+            var texture = Own(Own(lum + stripes) * tint);
+            var photo = Own(colour + texture);
+
+            // sensor grain
+            var grain = Own(Image.Gaussnoise(width, height, sigma: 4, mean: 0, seed: seed + 4));
+            photo = Own(photo + grain);
+            return Own(photo.Cast(Enums.BandFormat.Uchar)).Copy(interpretation: Enums.Interpretation.Srgb);
         }
         finally
         {
