@@ -22,8 +22,12 @@ public sealed class MediaOptions
     public int JpegQuality { get; set; } = 82;
     public int WebpQuality { get; set; } = 80;
     public int AvifQuality { get; set; } = 50;
-    /// <summary>libheif/aom effort 0 (fastest) … 9 (slowest). Chosen in docs/benchmarks.md.</summary>
-    public int AvifEffort { get; set; } = 2;
+    /// <summary>
+    /// libheif/aom effort 0 (fastest) … 9 (slowest; libvips' default is 4, about 10× the CPU of
+    /// the whole JPEG+WebP set). 0 keeps AVIF under the WebP set's CPU and the render under
+    /// 300 MB peak with two photos in parallel; see docs/benchmarks.md.
+    /// </summary>
+    public int AvifEffort { get; set; } = 0;
 }
 
 /// <summary>An upload that Backstage refuses; <see cref="Reason"/> is shown to the editor.</summary>
