@@ -179,3 +179,33 @@ public sealed class RenderTests : IDisposable
         Assert.Throws<VipsException>(() => { using var _ = Image.NewFromFile(gif); });
     }
 }
+
+public sealed class ColourTests : IDisposable
+{
+    private readonly TempDir _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public void Embedded_display_p3_profile_is_converted_to_srgb_before_stripping()
+    {
+        // an sRGB orange, converted to Display P3 numbers with the P3 profile attached
+        using var srgb = Fixtures.Solid(200, 150, 230, 120, 40);
+        using var p3 = srgb.IccTransform("p3", embedded: false, inputProfile: "srgb");
+        using var p3u8 = p3.Cast(Enums.BandFormat.Uchar);
+        Assert.True(p3u8.Contains("icc-profile-data"));
+        var p3Pixel = p3u8.Getpoint(10, 10);
+        Assert.True(Math.Abs(p3Pixel[0] - 230) + Math.Abs(p3Pixel[1] - 120) + Math.Abs(p3Pixel[2] - 40) > 15, "P3 numbers differ from sRGB ones");
+        var path = _dir.File("p3.png");
+        p3u8.Pngsave(path);
+
+        var result = new VipsImageProcessor(new MediaOptions()).Render(path, [RenditionSpec.Width(100, "webp")], FocalPoint.Center, _dir.File("out"));
+
+        using var output = Image.NewFromFile(result.Files[0].Path);
+        Assert.False(output.Contains("icc-profile-data"));
+        var px = output.Getpoint(50, 37);
+        Assert.InRange(px[0], 222, 238);
+        Assert.InRange(px[1], 112, 128);
+        Assert.InRange(px[2], 32, 48);
+    }
+}
