@@ -64,7 +64,7 @@ public static class Pipelines
                 return Backstage(o, avif, a.Parallel, $"AVIF only (the extra cost): widths {string.Join('/', widths.Order())}, q{o.AvifQuality}, effort {o.AvifEffort}");
             }
             case "magick":
-                return ($"Magick.NET Q8 {MagickNET.Version.Split(' ')[1]}: jpeg:size hint (shrink-on-load), cascade Resize, Strip, same qualities, {a.Parallel} photos in parallel", a.Parallel,
+                return ($"Magick.NET-Q8 {typeof(MagickImage).Assembly.GetName().Version}: jpeg:size hint (shrink-on-load), cascade Resize, Strip, same qualities, {a.Parallel} photos in parallel", a.Parallel,
                     (src, dir) => Magick(src, dir, a, o));
             case "skia":
                 return ($"SkiaSharp {typeof(SKCodec).Assembly.GetName().Version}: SKCodec sampled decode, cascade Resize (Mitchell), same qualities, {a.Parallel} photos in parallel", a.Parallel,
