@@ -4,6 +4,17 @@ namespace Backstage.Media;
 public enum ImageFormat { Jpeg, Png, WebP, Heif, Avif, Tiff }
 
 /// <summary>Bound from configuration section "Backstage:Media".</summary>
+/// <remarks>
+/// Binding gotcha (checked with Microsoft.Extensions.Configuration.Binder 10.0.14):
+/// <c>section.Bind(options)</c> / <c>Get&lt;MediaOptions&gt;()</c> APPENDS configured array items to
+/// the default arrays (Widths:0=400 gives 320,…,2560,400). Replace the arrays explicitly:
+/// <code>
+/// s.Bind(o);
+/// if (s.GetSection("Widths").Exists()) o.Widths = s.GetSection("Widths").Get&lt;int[]&gt;()!;
+/// if (s.GetSection("Formats").Exists()) o.Formats = s.GetSection("Formats").Get&lt;string[]&gt;()!;
+/// if (s.GetSection("AvifWidths").Exists()) o.AvifWidths = s.GetSection("AvifWidths").Get&lt;int[]&gt;();
+/// </code>
+/// </remarks>
 public sealed class MediaOptions
 {
     public const string SectionName = "Backstage:Media";
