@@ -1,0 +1,44 @@
+using System.Security.Claims;
+using Backstage.Web.Articles;
+using Microsoft.AspNetCore.Html;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ViewComponents;
+
+namespace Backstage.Web.Comments;
+
+/// <summary>
+/// The comments section under an article: <c>@await Component.InvokeAsync("Comments", new { article })</c>.
+/// Reads <c>?photo=N&amp;show=slug</c> (a comment about one photo of a gallery) and <c>?reply=id</c> from the URL.
+/// </summary>
+public sealed class CommentsViewComponent(CommentQueries queries, CommentService comments) : ViewComponent
+{
+    public async Task<IViewComponentResult> InvokeAsync(Article article)
+    {
+        var userId = UserClaimsPrincipal.FindFirstValue(ClaimTypes.NameIdentifier);
+        var threads = await queries.ThreadsAsync(article.Id, article.Slug, userId, HttpContext.RequestAborted);
+        var form = new CommentForm { ArticleId = article.Id, ArticleSlug = article.Slug };
+        if (int.TryParse(Request.Query["photo"], out var photo) && photo > 0)
+        {
+            form.PhotoId = photo;
+            (form.PhotoShowSlug, form.PhotoLabel) = await comments.PhotoAsync(photo, Request.Query["show"].ToString(), HttpContext.RequestAborted);
+        }
+        var banned = userId is not null && await comments.IsBannedAsync(userId, HttpContext.RequestAborted);
+        var count = threads.Sum(t => (t.Removed ? 0 : 1) + t.Replies.Count);
+        return View("/Pages/Shared/_Comments.cshtml", new ArticleComments(article.Id, article.Slug, threads, count, userId is not null, banned, form));
+    }
+}
+
+/// <summary>The number of comments waiting for a moderator (pending or reported), for the admin navigation.</summary>
+public sealed class PendingCommentsViewComponent(CommentQueries queries) : ViewComponent
+{
+    public async Task<IViewComponentResult> InvokeAsync()
+    {
+        var n = await queries.PendingCountAsync(HttpContext.RequestAborted);
+        if (n == 0) return new HtmlContentViewComponentResult(HtmlString.Empty);
+        var b = new HtmlContentBuilder();
+        b.AppendHtml("<span class=\"badge\" data-pending-count><span class=\"sr-only\">(</span>");
+        b.Append(n.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        b.AppendHtml("<span class=\"sr-only\"> waiting)</span></span>");
+        return new HtmlContentViewComponentResult(b);
+    }
+}
