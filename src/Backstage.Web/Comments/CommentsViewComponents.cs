@@ -23,7 +23,8 @@ public sealed class CommentsViewComponent(CommentQueries queries, CommentService
             (form.PhotoShowSlug, form.PhotoLabel) = await comments.PhotoAsync(photo, Request.Query["show"].ToString(), HttpContext.RequestAborted);
         }
         var banned = userId is not null && await comments.IsBannedAsync(userId, HttpContext.RequestAborted);
-        var count = threads.Sum(t => (t.Removed ? 0 : 1) + t.Replies.Count);
+        // Counts what everyone sees: the viewer's own held comments are shown to them but not counted.
+        var count = threads.Sum(t => (t.Removed || t.AwaitingModeration ? 0 : 1) + t.Replies.Count(r => !r.AwaitingModeration));
         return View("/Pages/Shared/_Comments.cshtml", new ArticleComments(article.Id, article.Slug, threads, count, userId is not null, banned, form));
     }
 }

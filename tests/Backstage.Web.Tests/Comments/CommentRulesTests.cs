@@ -259,6 +259,9 @@ public sealed class CommentRulesTests(ClockFactory factory) : IClassFixture<Cloc
         Assert.Equal(HttpStatusCode.Forbidden, late.StatusCode);
         Assert.Equal(edited, (await factory.CommentAsync(id)).Body);
 
+        // The no-JavaScript delete button is a real form with its own antiforgery token.
+        var own = await reader.GetDocumentAsync($"/articles/{article.Slug}");
+        Assert.NotNull(own.QuerySelector($"form[action='/comments/{id}/delete'] input[name=__RequestVerificationToken]"));
         var delete = await reader.PostFormAsync($"/articles/{article.Slug}", [], $"/comments/{id}/delete");
         Assert.Equal(HttpStatusCode.Redirect, delete.StatusCode);
         Assert.Equal(CommentState.Trash, (await factory.CommentAsync(id)).State);
@@ -274,6 +277,10 @@ public sealed class CommentRulesTests(ClockFactory factory) : IClassFixture<Cloc
         var a = await factory.TrustedReaderAsync(article);
         var b = await factory.TrustedReaderAsync(article);
         var root = await a.PostAcceptedAsync(article, "Root " + Guid.NewGuid());
+        // Without JavaScript, "Reply" opens a page with the comment and a form that answers it.
+        var replyPage = await b.GetDocumentAsync($"/comments/write?article={article.Slug}&reply={root}");
+        Assert.Equal(root.ToString(), replyPage.QuerySelector("form[data-comment-form] input[name='Input.ReplyToId']")!.GetAttribute("value"));
+        Assert.NotNull(replyPage.GetElementById($"comment-{root}"));
         var reply = await b.PostAcceptedAsync(article, "Reply " + Guid.NewGuid(), ("Input.ReplyToId", root.ToString()));
         factory.Clock.Advance(TimeSpan.FromSeconds(16));
         var replyToReply = await a.PostAcceptedAsync(article, "Reply to reply " + Guid.NewGuid(), ("Input.ReplyToId", reply.ToString()));
