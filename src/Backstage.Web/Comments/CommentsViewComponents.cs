@@ -30,11 +30,21 @@ public sealed class CommentsViewComponent(CommentQueries queries, CommentService
 }
 
 /// <summary>The number of comments waiting for a moderator (pending or reported), for the admin navigation.</summary>
-public sealed class PendingCommentsViewComponent(CommentQueries queries) : ViewComponent
+public sealed class PendingCommentsViewComponent(CommentQueries queries, ILogger<PendingCommentsViewComponent> log) : ViewComponent
 {
     public async Task<IViewComponentResult> InvokeAsync()
     {
-        var n = await queries.PendingCountAsync(HttpContext.RequestAborted);
+        int n;
+        try
+        {
+            n = await queries.PendingCountAsync(HttpContext.RequestAborted);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The layout (error pages included) must render even while the database is away.
+            log.LogWarning(e, "Could not count pending comments");
+            return new HtmlContentViewComponentResult(HtmlString.Empty);
+        }
         if (n == 0) return new HtmlContentViewComponentResult(HtmlString.Empty);
         var b = new HtmlContentBuilder();
         b.AppendHtml("<span class=\"badge\" data-pending-count><span class=\"sr-only\">(</span>");

@@ -1,5 +1,6 @@
 using Backstage.Web.Accounts;
 using Backstage.Web.Comments;
+using Backstage.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -38,5 +39,25 @@ public sealed class CommentPurgeTests(ClockFactory factory) : IClassFixture<Cloc
         Assert.Null(trail[2].ActorId);
         Assert.Contains("Soon gone", trail[2].Reason);
         Assert.Equal(0, await factory.WithScopeAsync(sp => sp.GetRequiredService<CommentService>().PurgeTrashAsync()));
+    }
+}
+
+/// <summary>The rules page keeps what the admin typed when a value is out of range, and saves nothing.</summary>
+public sealed class CommentRulesPageTests(BackstageFactory factory) : IClassFixture<BackstageFactory>
+{
+    [Fact]
+    public async Task Out_of_range_values_are_refused_with_the_typed_values_kept()
+    {
+        var admin = await factory.ClientAsync(Roles.Admin);
+        var response = await admin.PostFormAsync("/admin/rules",
+            ("Input.HoldFirstComment", "true"), ("Input.MaxLinks", "-1"), ("Input.ModerationWords", "keepme"), ("Input.BlockWords", ""),
+            ("Input.MinSecondsBetweenComments", "15"), ("Input.MaxCommentsPerHour", "10"), ("Input.MaxCommentsPerHourPerIp", "30"),
+            ("Input.EditWindowMinutes", "15"), ("Input.TrashRetentionDays", "30"));
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        var page = Backstage.Web.Tests.Infrastructure.FormClient.Parse(await response.Content.ReadAsStringAsync());
+        Assert.NotNull(page.QuerySelector(".errors"));
+        Assert.Equal("keepme", page.QuerySelector("textarea[name='Input.ModerationWords']")!.TextContent.Trim());
+        Assert.Equal(2, (await factory.WithScopeAsync(sp => sp.GetRequiredService<CommentService>().RulesAsync())).MaxLinks);
+        Assert.False(await factory.WithDbAsync(db => db.Set<CommentAuditEntry>().AnyAsync(a => a.Action == "rules-changed")));
     }
 }
