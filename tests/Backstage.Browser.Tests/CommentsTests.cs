@@ -1,5 +1,6 @@
 using Backstage.Web.Accounts;
 using Backstage.Web.Articles;
+using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -81,5 +82,23 @@ public sealed class CommentsTests(BrowserFixture app) : IClassFixture<BrowserFix
         await reader.GetByRole(AriaRole.Button, new() { Name = "Post comment" }).ClickAsync();
         await Expect(reader.GetByRole(AriaRole.Status)).ToContainTextAsync("awaiting moderation");
         await Expect(reader.Locator("li.comment", new() { HasText = text })).ToContainTextAsync("Awaiting moderation");
+    }
+
+    [Fact]
+    public async Task Comment_section_and_moderation_queue_have_no_accessibility_violations()
+    {
+        var slug = await ArticleAsync();
+        var reader = await app.NewPageAsync(await app.CreateUserAsync(Roles.Reader));
+        await reader.GotoAsync($"/articles/{slug}");
+        await reader.GetByLabel("Your comment").FillAsync("Accessible words " + Guid.NewGuid().ToString("N")[..6]);
+        await reader.GetByRole(AriaRole.Button, new() { Name = "Post comment" }).ClickAsync();
+        await Expect(reader.Locator("li.comment")).ToHaveCountAsync(1);
+        var section = await reader.Locator("#comments").RunAxe();
+        Assert.True(section.Violations.Length == 0, string.Join("; ", section.Violations.Select(v => $"{v.Id}: {v.Help}")));
+
+        var admin = await app.NewPageAsync(await app.CreateUserAsync(Roles.Admin));
+        await admin.GotoAsync("/moderation");
+        var queue = await admin.Locator("main").RunAxe();
+        Assert.True(queue.Violations.Length == 0, string.Join("; ", queue.Violations.Select(v => $"{v.Id}: {v.Help}")));
     }
 }
