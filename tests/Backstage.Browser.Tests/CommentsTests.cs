@@ -66,6 +66,17 @@ public sealed class CommentsTests(BrowserFixture app) : IClassFixture<BrowserFix
         await Expect(visitor.Locator("li.comment", new() { HasText = text })).Not.ToContainTextAsync("Awaiting moderation");
         await BrowserFixture.ScreenshotAsync(visitor, "comment-approved");
 
+        // Another reader reports it from the page, with a reason, without JavaScript tricks.
+        var other = await app.NewPageAsync(await app.CreateUserAsync(Roles.Reader));
+        await other.GotoAsync($"/articles/{slug}");
+        var comment = other.Locator("li.comment", new() { HasText = text });
+        await comment.Locator("summary", new() { HasText = "Report" }).ClickAsync();
+        await comment.GetByLabel("Why are you reporting this comment?").FillAsync("off-topic");
+        await comment.GetByRole(AriaRole.Button, new() { Name = "Send report" }).ClickAsync();
+        await Expect(other.GetByRole(AriaRole.Status)).ToContainTextAsync("a moderator will look");
+        await admin.GotoAsync("/moderation");
+        await Expect(admin.Locator("tr", new() { HasText = text })).ToContainTextAsync("off-topic");
+
         await admin.GotoAsync("/admin/audit");
         await Expect(admin.Locator("tr[data-audit-action=approved]").First).ToBeVisibleAsync();
     }
