@@ -1,6 +1,7 @@
 using Backstage.Web;
 using Backstage.Web.Accounts;
 using Backstage.Web.Articles;
+using Backstage.Web.Comments;
 using Backstage.Web.Data;
 using Backstage.Web.Hosting;
 
@@ -18,6 +19,7 @@ catch (StartupException e)
 }
 builder.AddBackstageAccounts();
 builder.AddBackstageArticles();
+builder.AddBackstageComments();
 builder.AddBackstageWeb();
 
 var app = builder.Build();

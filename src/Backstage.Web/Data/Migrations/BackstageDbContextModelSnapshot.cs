@@ -186,6 +186,304 @@ namespace Backstage.Web.Data.Migrations
                     b.ToTable("articles", (string)null);
                 });
 
+            modelBuilder.Entity("Backstage.Web.Comments.Comment", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("ArticleId")
+                        .HasColumnType("integer")
+                        .HasColumnName("article_id");
+
+                    b.Property<string>("AuthorId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("author_id");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(5000)
+                        .HasColumnType("character varying(5000)")
+                        .HasColumnName("body");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset?>("EditedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("edited_at");
+
+                    b.Property<string>("IpHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("ip_hash");
+
+                    b.Property<int>("OpenReports")
+                        .HasColumnType("integer")
+                        .HasColumnName("open_reports");
+
+                    b.Property<long?>("ParentId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("parent_id");
+
+                    b.Property<int?>("PhotoId")
+                        .HasColumnType("integer")
+                        .HasColumnName("photo_id");
+
+                    b.Property<string>("PhotoLabel")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("photo_label");
+
+                    b.Property<string>("PhotoShowSlug")
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)")
+                        .HasColumnName("photo_show_slug");
+
+                    b.Property<long?>("ReplyToId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("reply_to_id");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("state");
+
+                    b.Property<DateTimeOffset>("StateChangedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("state_changed_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_comments");
+
+                    b.HasIndex("OpenReports")
+                        .HasDatabaseName("ix_comments_open_reports")
+                        .HasFilter("open_reports > 0");
+
+                    b.HasIndex("ParentId")
+                        .HasDatabaseName("ix_comments_parent_id");
+
+                    b.HasIndex("ReplyToId")
+                        .HasDatabaseName("ix_comments_reply_to_id");
+
+                    b.HasIndex("AuthorId", "CreatedAt")
+                        .HasDatabaseName("ix_comments_author_id_created_at");
+
+                    b.HasIndex("IpHash", "CreatedAt")
+                        .HasDatabaseName("ix_comments_ip_hash_created_at");
+
+                    b.HasIndex("State", "StateChangedAt")
+                        .HasDatabaseName("ix_comments_state_state_changed_at");
+
+                    b.HasIndex("ArticleId", "State", "CreatedAt")
+                        .HasDatabaseName("ix_comments_article_id_state_created_at");
+
+                    b.ToTable("comments", (string)null);
+                });
+
+            modelBuilder.Entity("Backstage.Web.Comments.CommentAuditEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("action");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("actor");
+
+                    b.Property<string>("ActorId")
+                        .HasColumnType("text")
+                        .HasColumnName("actor_id");
+
+                    b.Property<int?>("ArticleId")
+                        .HasColumnType("integer")
+                        .HasColumnName("article_id");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<long?>("CommentId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("comment_id");
+
+                    b.Property<string>("FromState")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("from_state");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("SubjectUserId")
+                        .HasColumnType("text")
+                        .HasColumnName("subject_user_id");
+
+                    b.Property<string>("ToState")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("to_state");
+
+                    b.HasKey("Id")
+                        .HasName("pk_comment_audit");
+
+                    b.HasIndex("At")
+                        .HasDatabaseName("ix_comment_audit_at");
+
+                    b.HasIndex("CommentId")
+                        .HasDatabaseName("ix_comment_audit_comment_id");
+
+                    b.HasIndex("SubjectUserId")
+                        .HasDatabaseName("ix_comment_audit_subject_user_id");
+
+                    b.ToTable("comment_audit", (string)null);
+                });
+
+            modelBuilder.Entity("Backstage.Web.Comments.CommentReport", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("CommentId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("comment_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("ReporterId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("reporter_id");
+
+                    b.Property<DateTimeOffset?>("ResolvedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("resolved_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_comment_reports");
+
+                    b.HasIndex("ReporterId")
+                        .HasDatabaseName("ix_comment_reports_reporter_id");
+
+                    b.HasIndex("CommentId", "ReporterId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_comment_reports_comment_id_reporter_id");
+
+                    b.ToTable("comment_reports", (string)null);
+                });
+
+            modelBuilder.Entity("Backstage.Web.Comments.CommentRules", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    b.Property<string>("BlockWords")
+                        .IsRequired()
+                        .HasMaxLength(20000)
+                        .HasColumnType("character varying(20000)")
+                        .HasColumnName("block_words");
+
+                    b.Property<int>("EditWindowMinutes")
+                        .HasColumnType("integer")
+                        .HasColumnName("edit_window_minutes");
+
+                    b.Property<bool>("HoldFirstComment")
+                        .HasColumnType("boolean")
+                        .HasColumnName("hold_first_comment");
+
+                    b.Property<int>("MaxCommentsPerHour")
+                        .HasColumnType("integer")
+                        .HasColumnName("max_comments_per_hour");
+
+                    b.Property<int>("MaxCommentsPerHourPerIp")
+                        .HasColumnType("integer")
+                        .HasColumnName("max_comments_per_hour_per_ip");
+
+                    b.Property<int>("MaxLinks")
+                        .HasColumnType("integer")
+                        .HasColumnName("max_links");
+
+                    b.Property<int>("MinSecondsBetweenComments")
+                        .HasColumnType("integer")
+                        .HasColumnName("min_seconds_between_comments");
+
+                    b.Property<string>("ModerationWords")
+                        .IsRequired()
+                        .HasMaxLength(20000)
+                        .HasColumnType("character varying(20000)")
+                        .HasColumnName("moderation_words");
+
+                    b.Property<int>("TrashRetentionDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("trash_retention_days");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_comment_rules");
+
+                    b.ToTable("comment_rules", (string)null);
+                });
+
+            modelBuilder.Entity("Backstage.Web.Comments.ReaderBan", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("text")
+                        .HasColumnName("user_id");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("BannedById")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("banned_by_id");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("reason");
+
+                    b.HasKey("UserId")
+                        .HasName("pk_reader_bans");
+
+                    b.ToTable("reader_bans", (string)null);
+                });
+
             modelBuilder.Entity("Backstage.Web.Shows.Show", b =>
                 {
                     b.Property<int>("Id")
@@ -448,6 +746,66 @@ namespace Backstage.Web.Data.Migrations
                         .HasConstraintName("fk_articles_users_author_id");
 
                     b.Navigation("Author");
+                });
+
+            modelBuilder.Entity("Backstage.Web.Comments.Comment", b =>
+                {
+                    b.HasOne("Backstage.Web.Articles.Article", "Article")
+                        .WithMany()
+                        .HasForeignKey("ArticleId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_comments_articles_article_id");
+
+                    b.HasOne("Backstage.Web.Accounts.AppUser", "Author")
+                        .WithMany()
+                        .HasForeignKey("AuthorId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_comments_asp_net_users_author_id");
+
+                    b.HasOne("Backstage.Web.Comments.Comment", null)
+                        .WithMany()
+                        .HasForeignKey("ParentId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_comments_comments_parent_id");
+
+                    b.HasOne("Backstage.Web.Comments.Comment", null)
+                        .WithMany()
+                        .HasForeignKey("ReplyToId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_comments_comments_reply_to_id");
+
+                    b.Navigation("Article");
+
+                    b.Navigation("Author");
+                });
+
+            modelBuilder.Entity("Backstage.Web.Comments.CommentReport", b =>
+                {
+                    b.HasOne("Backstage.Web.Comments.Comment", null)
+                        .WithMany()
+                        .HasForeignKey("CommentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_comment_reports_comments_comment_id");
+
+                    b.HasOne("Backstage.Web.Accounts.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("ReporterId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_comment_reports_asp_net_users_reporter_id");
+                });
+
+            modelBuilder.Entity("Backstage.Web.Comments.ReaderBan", b =>
+                {
+                    b.HasOne("Backstage.Web.Accounts.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_reader_bans_asp_net_users_user_id");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>

@@ -1,0 +1,120 @@
+using System.Security.Claims;
+using Backstage.Web.Comments;
+using Backstage.Web.Data;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+
+namespace Backstage.Web.Areas.Admin.Pages.Moderation;
+
+/// <summary>
+/// The moderation queue (/moderation): pending and reported comments with their article and context, newest first.
+/// One form holds the whole table, so bulk selection works without JavaScript: "act" is either a bulk decision
+/// ("approve") applied to the ticked ids, or a single one ("approve:123") from a row's own button.
+/// </summary>
+public sealed class IndexModel(BackstageDbContext db, CommentService comments) : PageModel
+{
+    public const string Queue = "queue";
+    public static readonly string[] Filters = [Queue, "pending", "reported", "approved", "spam", "trash", "all"];
+
+    [BindProperty(SupportsGet = true)] public string? State { get; set; }
+    [BindProperty(SupportsGet = true)] public int? Article { get; set; }
+    [BindProperty(SupportsGet = true)] public string? Reader { get; set; }
+
+    public sealed record Report(string Reporter, string? Reason, DateTimeOffset At);
+    public sealed record Row(Comment Comment, string ArticleTitle, string ArticleSlug, string AuthorName, string AuthorEmail,
+        bool AuthorBanned, string? ParentAuthor, string? ParentExcerpt, IReadOnlyList<Report> Reports);
+    public IReadOnlyList<Row> Rows { get; private set; } = [];
+    public IReadOnlyList<(int Id, string Title)> Articles { get; private set; } = [];
+    public string? ReaderLabel { get; private set; }
+    public bool ReaderBanned { get; private set; }
+    public string Filter => Filters.Contains(State) ? State! : Queue;
+
+    private Actor Me => new(User.FindFirstValue(ClaimTypes.NameIdentifier), User.Identity?.Name ?? "admin", true);
+
+    public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
+
+    public async Task<IActionResult> OnPostAsync(string? act, long[]? ids, string? reason, CancellationToken ct)
+    {
+        var parts = (act ?? "").Split(':', 2);
+        CommentService.Decision? decision = parts[0] switch
+        {
+            "approve" => CommentService.Decision.Approve,
+            "spam" => CommentService.Decision.Spam,
+            "trash" => CommentService.Decision.Trash,
+            "restore" => CommentService.Decision.Restore,
+            _ => null,
+        };
+        if (decision is null) return BadRequest();
+        IReadOnlyCollection<long> targets = parts.Length == 2 && long.TryParse(parts[1], out var one) ? [one] : ids ?? [];
+        if (targets.Count == 0)
+        {
+            TempData["Flash"] = "Tick at least one comment first.";
+            return RedirectToPage(new { State, Article, Reader });
+        }
+        var n = await comments.ModerateAsync(targets, decision.Value, Me, string.IsNullOrWhiteSpace(reason) ? null : reason.Trim(), ct);
+        var verb = decision switch
+        {
+            CommentService.Decision.Approve => "Approved", CommentService.Decision.Spam => "Marked as spam",
+            CommentService.Decision.Trash => "Moved to trash", _ => "Restored to pending",
+        };
+        TempData["Flash"] = n == 0 ? "Nothing changed." : $"{verb}: {n} comment{(n == 1 ? "" : "s")}.";
+        return RedirectToPage(new { State, Article, Reader });
+    }
+
+    public async Task<IActionResult> OnPostBanAsync(string userId, string? reason, CancellationToken ct)
+    {
+        var email = await db.Users.Where(u => u.Id == userId).Select(u => u.Email).FirstOrDefaultAsync(ct);
+        if (email is null) return NotFound();
+        TempData["Flash"] = await comments.BanAsync(userId, Me, reason, ct)
+            ? $"{email} is banned from commenting; their pending comments went to trash."
+            : $"{email} could not be banned (already banned, or it is you).";
+        return RedirectToPage(new { State, Article, Reader });
+    }
+
+    public async Task<IActionResult> OnPostUnbanAsync(string userId, CancellationToken ct)
+    {
+        var email = await db.Users.Where(u => u.Id == userId).Select(u => u.Email).FirstOrDefaultAsync(ct);
+        if (email is null) return NotFound();
+        TempData["Flash"] = await comments.UnbanAsync(userId, Me, ct) ? $"{email} may comment again." : $"{email} was not banned.";
+        return RedirectToPage(new { State, Article, Reader });
+    }
+
+    private async Task LoadAsync(CancellationToken ct)
+    {
+        var q = db.Set<Comment>().AsNoTracking();
+        q = Filter switch
+        {
+            "pending" => q.Where(c => c.State == CommentState.Pending),
+            "reported" => q.Where(c => c.OpenReports > 0),
+            "approved" => q.Where(c => c.State == CommentState.Approved),
+            "spam" => q.Where(c => c.State == CommentState.Spam),
+            "trash" => q.Where(c => c.State == CommentState.Trash),
+            "all" => q,
+            _ => q.Where(c => c.State == CommentState.Pending || (c.OpenReports > 0 && c.State == CommentState.Approved)),
+        };
+        if (Article is { } a) q = q.Where(c => c.ArticleId == a);
+        if (!string.IsNullOrEmpty(Reader)) q = q.Where(c => c.AuthorId == Reader);
+        var rows = await q.OrderByDescending(c => c.CreatedAt).ThenByDescending(c => c.Id).Take(200)
+            .Select(c => new
+            {
+                Comment = c, c.Article!.Title, c.Article.Slug, c.Author!.DisplayName, c.Author.Email,
+                Banned = db.Set<ReaderBan>().Any(b => b.UserId == c.AuthorId),
+                Parent = db.Set<Comment>().Where(p => p.Id == c.ReplyToId).Select(p => new { p.Author!.DisplayName, p.Body }).FirstOrDefault(),
+            }).ToListAsync(ct);
+        var ids = rows.Select(r => r.Comment.Id).ToList();
+        var reports = (await db.Set<CommentReport>().AsNoTracking().Where(r => ids.Contains(r.CommentId) && r.ResolvedAt == null)
+                .Join(db.Users, r => r.ReporterId, u => u.Id, (r, u) => new { r.CommentId, u.Email, r.Reason, r.CreatedAt }).ToListAsync(ct))
+            .ToLookup(r => r.CommentId, r => new Report(r.Email ?? "?", r.Reason, r.CreatedAt));
+        Rows = rows.Select(r => new Row(r.Comment, r.Title, r.Slug, r.DisplayName, r.Email ?? "", r.Banned, r.Parent?.DisplayName,
+            r.Parent is null ? null : CommentText.Excerpt(r.Parent.Body, 100), reports[r.Comment.Id].ToList())).ToList();
+        Articles = (await db.Articles.AsNoTracking().Where(x => db.Set<Comment>().Any(c => c.ArticleId == x.Id))
+            .OrderByDescending(x => x.PublishAt).Take(100).Select(x => new { x.Id, x.Title }).ToListAsync(ct))
+            .Select(x => (x.Id, x.Title)).ToList();
+        if (!string.IsNullOrEmpty(Reader))
+        {
+            ReaderLabel = await db.Users.Where(u => u.Id == Reader).Select(u => u.DisplayName + " <" + u.Email + ">").FirstOrDefaultAsync(ct);
+            ReaderBanned = await comments.IsBannedAsync(Reader, ct);
+        }
+    }
+}

@@ -1,0 +1,95 @@
+using System.Security.Claims;
+using Backstage.Web.Accounts;
+using Backstage.Web.Comments;
+using Backstage.Web.Data;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+
+namespace Backstage.Web.Pages.Comments;
+
+/// <summary>
+/// A reader's actions on one comment: /comments/{id}/edit (their own, within the edit window),
+/// /comments/{id}/delete (their own, any time) and /comments/{id}/report (someone else's approved comment, once).
+/// Another reader's comment, or a held one, answers 404 — guessing ids reveals nothing.
+/// </summary>
+public sealed class ManageModel(BackstageDbContext db, CommentService comments, TimeProvider clock) : PageModel
+{
+    public Comment Comment { get; private set; } = null!;
+    public string ArticleTitle { get; private set; } = "";
+    public string ArticleSlug { get; private set; } = "";
+    [BindProperty] public string? Body { get; set; }
+    public string? Error { get; private set; }
+    public bool WindowClosed { get; private set; }
+    public int EditWindowMinutes { get; private set; }
+
+    private Actor Me => new(User.FindFirstValue(ClaimTypes.NameIdentifier), User.Identity?.Name ?? "reader",
+        User.IsInRole(Roles.Admin) || User.IsInRole(Roles.Editor));
+
+    public IActionResult OnGet(long id) => Redirect($"/comments/{id}/edit");
+
+    public async Task<IActionResult> OnGetEditAsync(long id, CancellationToken ct)
+    {
+        if (!await LoadOwnAsync(id, ct)) return NotFound();
+        Body = Comment.Body;
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostEditAsync(long id, CancellationToken ct)
+    {
+        if (!await LoadOwnAsync(id, ct)) return NotFound();
+        var (outcome, error, _) = await comments.EditAsync(id, Me, Body ?? "", ct);
+        switch (outcome)
+        {
+            case CommentService.EditOutcome.Saved:
+                TempData["Flash"] = "Your comment is updated.";
+                return Redirect($"/articles/{ArticleSlug}#comment-{id}");
+            case CommentService.EditOutcome.NotFound:
+                return NotFound();
+            default:
+                Error = error;
+                WindowClosed = outcome == CommentService.EditOutcome.WindowClosed;
+                Response.StatusCode = WindowClosed ? StatusCodes.Status403Forbidden : StatusCodes.Status400BadRequest;
+                return Page();
+        }
+    }
+
+    public async Task<IActionResult> OnPostDeleteAsync(long id, CancellationToken ct)
+    {
+        if (!await LoadOwnAsync(id, ct)) return NotFound();
+        if (!await comments.DeleteOwnAsync(id, Me, ct)) return NotFound();
+        TempData["Flash"] = "Your comment is deleted.";
+        return Redirect($"/articles/{ArticleSlug}#comments");
+    }
+
+    public async Task<IActionResult> OnPostReportAsync(long id, string? reason, CancellationToken ct)
+    {
+        var slug = await db.Set<Comment>().Where(c => c.Id == id && c.State == CommentState.Approved).Select(c => c.Article!.Slug).FirstOrDefaultAsync(ct);
+        if (slug is null) return NotFound();
+        switch (await comments.ReportAsync(id, Me, reason, ct))
+        {
+            case CommentService.ReportOutcome.Reported:
+                TempData["Flash"] = "Thanks — a moderator will look at this comment.";
+                break;
+            case CommentService.ReportOutcome.AlreadyReported:
+                TempData["Flash"] = "You have already reported this comment; a moderator will look at it.";
+                break;
+            default:
+                return NotFound();
+        }
+        return Redirect($"/articles/{slug}#comment-{id}");
+    }
+
+    private async Task<bool> LoadOwnAsync(long id, CancellationToken ct)
+    {
+        var me = Me.Id;
+        var row = await db.Set<Comment>().AsNoTracking()
+            .Where(c => c.Id == id && c.AuthorId == me && c.State != CommentState.Trash)
+            .Select(c => new { Comment = c, c.Article!.Title, c.Article.Slug }).FirstOrDefaultAsync(ct);
+        if (row is null) return false;
+        (Comment, ArticleTitle, ArticleSlug) = (row.Comment, row.Title, row.Slug);
+        EditWindowMinutes = (await comments.RulesAsync(ct)).EditWindowMinutes;
+        WindowClosed = clock.GetUtcNow() > Comment.CreatedAt.AddMinutes(EditWindowMinutes);
+        return true;
+    }
+}
