@@ -2,6 +2,7 @@ using Backstage.Web;
 using Backstage.Web.Accounts;
 using Backstage.Web.Articles;
 using Backstage.Web.Data;
+using Backstage.Web.Galleries;
 using Backstage.Web.Hosting;
 
 // "migrate" and "admin create …" are operator commands; everything else starts the site.
@@ -18,6 +19,7 @@ catch (StartupException e)
 }
 builder.AddBackstageAccounts();
 builder.AddBackstageArticles();
+builder.AddBackstageGalleries();
 builder.AddBackstageWeb();
 
 var app = builder.Build();
@@ -26,6 +28,7 @@ if (command is not null)
 
 await app.PrepareDatabaseAsync();
 app.UseBackstageWeb();
+app.MapMedia();
 await app.RunAsync();
 return 0;
 
