@@ -20,6 +20,7 @@ public static class GalleriesRegistration
         s.Configure<JobOptions>(builder.Configuration.GetSection(JobOptions.Section));
         s.AddSingleton<JobQueue>();
         s.AddScoped<IJobHandler, RenderPhotoHandler>();
+        s.AddScoped<IJobHandler, DemoPhotosHandler>();
         s.AddHostedService<JobWorkerService>();
         s.AddSingleton<MediaSweeper>();
         s.AddHostedService<MediaSweeperService>();

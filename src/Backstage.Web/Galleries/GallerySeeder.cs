@@ -1,5 +1,6 @@
 using Backstage.Media;
 using Backstage.Web.Data;
+using Backstage.Web.Jobs;
 using Backstage.Web.Shows;
 using Microsoft.EntityFrameworkCore;
 
@@ -10,7 +11,7 @@ namespace Backstage.Web.Galleries;
 /// captions and credits filled in, queued for rendering so the galleries fill in within a minute or two of first start.
 /// Galleries are published, and the demo article embeds them, so they are public once Ready.
 /// </summary>
-public sealed class GallerySeeder(BackstageDbContext db, PhotoUploads uploads, TimeProvider clock, ILogger<GallerySeeder> log)
+public sealed class GallerySeeder(BackstageDbContext db, PhotoUploads uploads, JobQueue queue, TimeProvider clock, ILogger<GallerySeeder> log)
 {
     public const int PhotosPerShow = 6;
 
@@ -28,40 +29,63 @@ public sealed class GallerySeeder(BackstageDbContext db, PhotoUploads uploads, T
 
     private static readonly string[] Photographers = ["Camille Martin", "Jonas Weber", "Aiko Tanaka", "Lucía Ortega", "Sam Okafor", "Elise Dubois"];
 
+    /// <summary>Publishes each show's gallery and queues one "demo-photos" job per show: start-up stays fast.</summary>
     public async Task SeedAsync(IReadOnlyList<Show> shows, CancellationToken ct = default)
     {
+        foreach (var show in shows)
+        {
+            db.Set<Gallery>().Add(new Gallery { ShowId = show.Id, PublishedAt = clock.GetUtcNow() });
+            queue.Enqueue(db, DemoPhotosHandler.JobKind, show.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+        await db.SaveChangesAsync(ct);
+        queue.Notify();
+        log.LogInformation("Queued {Count} demo photos per show; they render in the background", PhotosPerShow);
+    }
+
+    /// <summary>Generates and adds the demo photos of one show (idempotent: the same seed gives the same bytes, stored once).</summary>
+    public async Task AddDemoPhotosAsync(int showId, CancellationToken ct)
+    {
+        var show = await db.Shows.AsNoTracking().FirstOrDefaultAsync(s => s.Id == showId, ct);
+        if (show is null) return;
+        int s = Array.FindIndex(Seeding.Seeder.DemoShows, d => d.Slug == show.Slug);
+        if (s < 0) s = showId;
         var tmp = Path.Combine(Path.GetTempPath(), "backstage-demo-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(tmp);
         try
         {
-            for (int s = 0; s < shows.Count; s++)
+            for (int i = 0; i < PhotosPerShow; i++)
             {
-                var show = shows[s];
-                for (int i = 0; i < PhotosPerShow; i++)
-                {
-                    bool portrait = (i + s) % 3 == 1;
-                    var (w, h) = portrait ? (2000, 3000) : (3000, 2000);
-                    var file = Path.Combine(tmp, $"{show.Slug}-{i + 1}.jpg");
-                    DemoImages.WriteJpeg(file, seed: s * 100 + i + 1, w, h);
-                    UploadOutcome outcome;
-                    await using (var stream = File.OpenRead(file))
-                        outcome = await uploads.AddAsync(show.Id, $"{show.Designer.Replace(' ', '_').ToUpperInvariant()}_{i + 1:000}.jpg", stream, ct);
-                    if (outcome.PhotoId is not int id || !outcome.Ok) { log.LogWarning("Demo photo refused: {Message}", outcome.Message); continue; }
-                    var moment = Moments[(s + i) % Moments.Length];
-                    await db.Set<Photo>().Where(p => p.Id == id).ExecuteUpdateAsync(x => x
-                        .SetProperty(p => p.AltText, $"{moment}, backstage at {show.Designer}.")
-                        .SetProperty(p => p.Caption, $"{moment}. Backstage at {show.Designer}, {show.Season}.")
-                        .SetProperty(p => p.Credit, Photographers[(s + i) % Photographers.Length])
-                        .SetProperty(p => p.Agency, i % 2 == 0 ? "Backstage Pictures" : null), ct);
-                }
-                db.Set<Gallery>().Add(new Gallery { ShowId = show.Id, PublishedAt = clock.GetUtcNow() });
+                bool portrait = (i + s) % 3 == 1;
+                var (w, h) = portrait ? (2000, 3000) : (3000, 2000);
+                var file = Path.Combine(tmp, $"{i + 1}.jpg");
+                await Task.Run(() => DemoImages.WriteJpeg(file, seed: s * 100 + i + 1, w, h), ct);
+                UploadOutcome outcome;
+                await using (var stream = File.OpenRead(file))
+                    outcome = await uploads.AddAsync(show.Id, $"{show.Designer.Replace(' ', '_').ToUpperInvariant()}_{i + 1:000}.jpg", stream, ct);
+                File.Delete(file);
+                if (outcome.PhotoId is not int id || !outcome.Ok) continue;
+                var moment = Moments[(s + i) % Moments.Length];
+                await db.Set<Photo>().Where(p => p.Id == id).ExecuteUpdateAsync(x => x
+                    .SetProperty(p => p.AltText, $"{moment}, backstage at {show.Designer}.")
+                    .SetProperty(p => p.Caption, $"{moment}. Backstage at {show.Designer}, {show.Season}.")
+                    .SetProperty(p => p.Credit, Photographers[(s + i) % Photographers.Length])
+                    .SetProperty(p => p.Agency, i % 2 == 0 ? "Backstage Pictures" : null), ct);
             }
-            await db.SaveChangesAsync(ct);
-            log.LogInformation("Seeded {Count} demo photos; rendering in the background", shows.Count * PhotosPerShow);
         }
         finally
         {
             try { Directory.Delete(tmp, recursive: true); } catch (IOException) { }
         }
     }
+}
+
+internal sealed class DemoPhotosHandler(GallerySeeder seeder) : IJobHandler
+{
+    public const string JobKind = "demo-photos";
+    public string Kind => JobKind;
+
+    public Task RunAsync(Job job, CancellationToken ct) =>
+        seeder.AddDemoPhotosAsync(int.Parse(job.Payload, System.Globalization.CultureInfo.InvariantCulture), ct);
+
+    public Task OnFailureAsync(Job job, string error, bool final, CancellationToken ct) => Task.CompletedTask;
 }
