@@ -4,6 +4,7 @@ using Backstage.Web.Articles;
 using Backstage.Web.Galleries;
 using Backstage.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using static Backstage.Web.Tests.Galleries.GalleryTestKit;
 
 namespace Backstage.Web.Tests.Galleries;
@@ -172,5 +173,47 @@ public sealed class GalleryEditingTests(GalleryFactory factory) : IClassFixture<
         Assert.Equal(HttpStatusCode.OK, (await anon.GetAsync(first.GetAttribute("src"))).StatusCode);
         var showPublic = FormClient.Parse(await anon.GetStringAsync($"/shows/{show.Slug}"));
         Assert.Equal(3, showPublic.QuerySelectorAll("figure.gallery-photo picture").Length);
+    }
+}
+
+public sealed class MediaSweeperTests(GalleryFactory factory) : IClassFixture<GalleryFactory>
+{
+    [Fact]
+    public async Task The_sweeper_removes_old_orphan_files_and_keeps_renditions_with_rows_and_recent_files()
+    {
+        var show = await factory.CreateShowAsync("Valentino");
+        var editor = await factory.ClientAsync(Roles.Editor);
+        await UploadAndShowAsync(editor, show.Id, ("kept.jpg", Jpeg(77, 640, 480)));
+        await factory.DrainAsync();
+        var photo = Assert.Single(await factory.PhotosAsync(show.Id));
+        var storage = factory.Services.GetRequiredService<MediaStorage>();
+        var old = DateTime.UtcNow.AddDays(-1);
+
+        var kept = storage.RenditionPath(photo.Id, "w640.jpg");
+        File.SetLastWriteTimeUtc(kept, old);
+        var staleCrop = storage.RenditionPath(photo.Id, "f100-100/fill-1200x630.jpg");
+        Directory.CreateDirectory(Path.GetDirectoryName(staleCrop)!);
+        await File.WriteAllTextAsync(staleCrop, "old crop");
+        File.SetLastWriteTimeUtc(staleCrop, old);
+        var deletedPhoto = storage.RenditionPath(999_999, "w320.jpg");
+        Directory.CreateDirectory(Path.GetDirectoryName(deletedPhoto)!);
+        await File.WriteAllTextAsync(deletedPhoto, "orphan");
+        File.SetLastWriteTimeUtc(deletedPhoto, old);
+        var fresh = storage.RenditionPath(999_998, "w320.jpg");
+        Directory.CreateDirectory(Path.GetDirectoryName(fresh)!);
+        await File.WriteAllTextAsync(fresh, "being written");
+        var tempUpload = Path.Combine(storage.Root, "originals", ".upload-abandoned.tmp");
+        await File.WriteAllTextAsync(tempUpload, "half an upload");
+        File.SetLastWriteTimeUtc(tempUpload, old);
+
+        var removed = await factory.Services.GetRequiredService<MediaSweeper>().SweepAsync(CancellationToken.None);
+
+        Assert.Equal(3, removed);
+        Assert.True(File.Exists(kept));
+        Assert.True(File.Exists(fresh));
+        Assert.False(File.Exists(staleCrop));
+        Assert.False(File.Exists(deletedPhoto));
+        Assert.False(File.Exists(tempUpload));
+        Assert.True(File.Exists(storage.Originals.PathFor(photo.Sha256)));
     }
 }
