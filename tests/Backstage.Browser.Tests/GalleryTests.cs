@@ -53,6 +53,7 @@ public sealed class GalleryTests(BrowserFixture app) : IClassFixture<BrowserFixt
         for (int i = 0; i < alts.Count; i++) await alts[i].FillAsync($"Backstage moment number {i + 1}");
         await editor.GetByRole(AriaRole.Button, new() { Name = "Save all" }).ClickAsync();
         await Expect(editor.Locator(".flash, [role=status]").First).ToContainTextAsync("Saved the gallery");
+        await BrowserFixture.ScreenshotAsync(editor, "gallery-studio");
 
         var title = "Schiaparelli backstage " + Guid.NewGuid().ToString("N")[..6];
         await editor.GotoAsync("/studio/articles/edit");

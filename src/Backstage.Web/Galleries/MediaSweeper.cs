@@ -18,10 +18,10 @@ public sealed class MediaSweeper(IServiceScopeFactory scopes, MediaStorage stora
         var age = options.Value.OrphanAge;
         var cutoff = DateTime.UtcNow - age;
         int removed = storage.Originals.SweepTemporaryFiles(age);
-        if (!Directory.Exists(storage.RenditionsRoot)) return removed;
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<BackstageDbContext>();
-        foreach (var photoDir in Directory.EnumerateDirectories(storage.RenditionsRoot))
+        var photoDirs = Directory.Exists(storage.RenditionsRoot) ? Directory.EnumerateDirectories(storage.RenditionsRoot) : [];
+        foreach (var photoDir in photoDirs)
         {
             ct.ThrowIfCancellationRequested();
             if (!int.TryParse(Path.GetFileName(photoDir), NumberStyles.None, CultureInfo.InvariantCulture, out var photoId)) continue;
@@ -37,6 +37,9 @@ public sealed class MediaSweeper(IServiceScopeFactory scopes, MediaStorage stora
                     try { Directory.Delete(dir); } catch (IOException) { }
         }
         if (removed > 0) log.LogInformation("Media sweeper removed {Count} orphan files", removed);
+        // Finished jobs are kept a week for the record, then dropped (failed ones stay: their photo shows the error).
+        var before = DateTimeOffset.UtcNow.AddDays(-7);
+        await db.Set<Job>().Where(j => j.State == JobState.Succeeded && j.FinishedAt < before).ExecuteDeleteAsync(ct);
         return removed;
     }
 

@@ -173,6 +173,9 @@ public sealed class GalleryEditingTests(GalleryFactory factory) : IClassFixture<
         Assert.Equal(HttpStatusCode.OK, (await anon.GetAsync(first.GetAttribute("src"))).StatusCode);
         var showPublic = FormClient.Parse(await anon.GetStringAsync($"/shows/{show.Slug}"));
         Assert.Equal(3, showPublic.QuerySelectorAll("figure.gallery-photo picture").Length);
+        var og = new Uri(showPublic.QuerySelector("meta[property='og:image']")!.GetAttribute("content")!);
+        Assert.EndsWith("/f500-500/fill-1200x630.jpg", og.AbsolutePath);
+        Assert.Equal("image/jpeg", (await anon.GetAsync(og.PathAndQuery)).Content.Headers.ContentType!.MediaType);
     }
 }
 
