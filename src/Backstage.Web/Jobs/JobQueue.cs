@@ -94,6 +94,17 @@ public sealed class JobQueue(IServiceScopeFactory scopes, IOptions<JobOptions> o
         return n == 1 ? final : null;
     }
 
+    /// <summary>Gives a claimed job back untouched (shutdown): Pending again, the attempt not counted.</summary>
+    public async Task<bool> ReleaseAsync(Job job, string workerId)
+    {
+        using var scope = scopes.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<BackstageDbContext>();
+        return await db.Set<Job>().Where(j => j.Id == job.Id && j.State == JobState.Running && j.LockedBy == workerId)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(j => j.State, JobState.Pending).SetProperty(j => j.Attempts, j => j.Attempts - 1)
+                .SetProperty(j => j.LeaseUntil, (DateTimeOffset?)null).SetProperty(j => j.LockedBy, (string?)null)) == 1;
+    }
+
     public TimeSpan RetryDelay(int attempts)
     {
         var ticks = O.RetryBaseDelay.Ticks * Math.Pow(2, Math.Max(0, attempts - 1));
@@ -148,7 +159,10 @@ public sealed class JobQueue(IServiceScopeFactory scopes, IOptions<JobOptions> o
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            // Shutting down: leave the lease to expire so another worker retries it.
+            // Shutting down: hand the job back at once (not counted as an attempt) so the next start picks it up
+            // without waiting for the lease. If this fails too, the lease expiry covers it.
+            await beat.CancelAsync();
+            try { await ReleaseAsync(job, workerId); } catch (Exception e) { log.LogWarning(e, "Could not release job {Id}", job.Id); }
             throw;
         }
         catch (Exception e)

@@ -142,6 +142,21 @@ public sealed class GalleryPipelineTests(GalleryFactory factory) : IClassFixture
     }
 
     [Fact]
+    public async Task A_job_released_at_shutdown_is_claimable_again_without_counting_the_attempt()
+    {
+        var (_, _, photos) = await UploadedAsync("Celine", ("r.jpg", Jpeg(51)));
+        var photo = Assert.Single(photos);
+        var claimed = await ClaimForAsync(factory.Queue, photo.Id);
+        Assert.Equal(1, claimed.Attempts);
+        Assert.True(await factory.Queue.ReleaseAsync(claimed, "w"));
+        var again = await ClaimForAsync(factory.Queue, photo.Id);
+        Assert.Equal(claimed.Id, again.Id);
+        Assert.Equal(1, again.Attempts);
+        await factory.Queue.RunClaimedAsync(again, "w");
+        Assert.Equal(JobState.Succeeded, Assert.Single(await JobsForAsync(photo.Id)).State);
+    }
+
+    [Fact]
     public void Retry_delays_grow_exponentially_up_to_the_cap()
     {
         var options = Options.Create(new JobOptions { RetryBaseDelay = TimeSpan.FromSeconds(10), MaxRetryDelay = TimeSpan.FromSeconds(60) });
