@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using Backstage.Media;
 using ImageMagick;
@@ -22,7 +23,8 @@ public static class Pipelines
         var proc = Process.GetCurrentProcess();
         var cpu0 = proc.TotalProcessorTime;
         var sw = Stopwatch.StartNew();
-        Parallel.ForEach(photos, new ParallelOptions { MaxDegreeOfParallelism = parallel },
+        // NoBuffering: each worker takes the next photo when it is free (no chunking imbalance on few items)
+        Parallel.ForEach(Partitioner.Create(photos, EnumerablePartitionerOptions.NoBuffering), new ParallelOptions { MaxDegreeOfParallelism = parallel },
             p => work(p, Path.Combine(outRoot, Path.GetFileNameWithoutExtension(p))));
         sw.Stop();
         proc.Refresh();
@@ -47,6 +49,14 @@ public static class Pipelines
                 var p = new VipsImageProcessor(o);
                 return ($"same, one photo at a time, vips concurrency {Environment.ProcessorCount}", 1, (src, dir) => p.Render(src, jpegWebp, FocalPoint.Center, dir));
             }
+            case "backstage-webp":
+                return Backstage(o, jpegWebp.Where(s => s.Extension == "webp").ToList(), a.Parallel, $"WebP only: 6 widths, q{o.WebpQuality} (the yardstick for AVIF's cost)");
+            case "backstage-default":
+            {
+                var plan = RenditionPlanner.Plan(a.Width, o);
+                return Backstage(o, plan.ToList(), a.Parallel,
+                    $"production default: RenditionPlanner.Plan = {plan.Count} files (AVIF {(o.AvifWidths is null ? "all widths" : string.Join('/', o.AvifWidths))} effort {o.AvifEffort}, WebP, JPEG, 3 crops)");
+            }
             case "backstage-avif":
             {
                 var widths = (a.AvifWidths ?? Widths).OrderDescending().ToArray();
@@ -54,7 +64,7 @@ public static class Pipelines
                 return Backstage(o, avif, a.Parallel, $"AVIF only (the extra cost): widths {string.Join('/', widths.Order())}, q{o.AvifQuality}, effort {o.AvifEffort}");
             }
             case "magick":
-                return ($"Magick.NET Q8 {MagickNET.Version.Split(' ')[1]}: jpeg:size hint (shrink-on-load), cascade Resize, Strip, same qualities, {a.Parallel} photos in parallel", a.Parallel,
+                return ($"Magick.NET-Q8 {typeof(MagickImage).Assembly.GetName().Version}: jpeg:size hint (shrink-on-load), cascade Resize, Strip, same qualities, {a.Parallel} photos in parallel", a.Parallel,
                     (src, dir) => Magick(src, dir, a, o));
             case "skia":
                 return ($"SkiaSharp {typeof(SKCodec).Assembly.GetName().Version}: SKCodec sampled decode, cascade Resize (Mitchell), same qualities, {a.Parallel} photos in parallel", a.Parallel,

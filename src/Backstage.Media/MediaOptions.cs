@@ -4,6 +4,17 @@ namespace Backstage.Media;
 public enum ImageFormat { Jpeg, Png, WebP, Heif, Avif, Tiff }
 
 /// <summary>Bound from configuration section "Backstage:Media".</summary>
+/// <remarks>
+/// Binding gotcha (checked with Microsoft.Extensions.Configuration.Binder 10.0.14):
+/// <c>section.Bind(options)</c> / <c>Get&lt;MediaOptions&gt;()</c> APPENDS configured array items to
+/// the default arrays (Widths:0=400 gives 320,…,2560,400). Replace the arrays explicitly:
+/// <code>
+/// s.Bind(o);
+/// if (s.GetSection("Widths").Exists()) o.Widths = s.GetSection("Widths").Get&lt;int[]&gt;()!;
+/// if (s.GetSection("Formats").Exists()) o.Formats = s.GetSection("Formats").Get&lt;string[]&gt;()!;
+/// if (s.GetSection("AvifWidths").Exists()) o.AvifWidths = s.GetSection("AvifWidths").Get&lt;int[]&gt;();
+/// </code>
+/// </remarks>
 public sealed class MediaOptions
 {
     public const string SectionName = "Backstage:Media";
@@ -15,15 +26,20 @@ public sealed class MediaOptions
     public string[] Formats { get; set; } = ["avif", "webp", "jpg"];
     /// <summary>
     /// Widths that also get an AVIF rendition; null = all widths. Default from docs/benchmarks.md
-    /// ("Rendition pipeline"): AVIF for every width except 2560 keeps AVIF's CPU cost at or
-    /// below the WebP set's.
+    /// ("Rendition pipeline"): AVIF for every width except 2560. The 2560 AVIF alone costs about
+    /// as much as the other five together and pushes peak memory past 300 MB with two photos in
+    /// parallel; browsers asking for 2560 get WebP.
     /// </summary>
     public int[]? AvifWidths { get; set; } = [320, 640, 960, 1280, 1920];
     public int JpegQuality { get; set; } = 82;
     public int WebpQuality { get; set; } = 80;
     public int AvifQuality { get; set; } = 50;
-    /// <summary>libheif/aom effort 0 (fastest) … 9 (slowest). Chosen in docs/benchmarks.md.</summary>
-    public int AvifEffort { get; set; } = 2;
+    /// <summary>
+    /// libheif/aom effort 0 (fastest) … 9 (slowest; libvips' default is 4, about 10× the CPU of
+    /// the whole JPEG+WebP set). 0 keeps AVIF under the WebP set's CPU and the render under
+    /// 300 MB peak with two photos in parallel; see docs/benchmarks.md.
+    /// </summary>
+    public int AvifEffort { get; set; } = 0;
 }
 
 /// <summary>An upload that Backstage refuses; <see cref="Reason"/> is shown to the editor.</summary>

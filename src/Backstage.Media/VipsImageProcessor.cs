@@ -55,7 +55,12 @@ public sealed class VipsImageProcessor(MediaOptions options) : IImageProcessor
         focal = focal.Clamp();
         var format = CheckBytes(sourcePath);
         int ow, oh;
-        using (var header = OpenHeader(sourcePath, format)) (ow, oh) = OrientedSize(header);
+        bool hasProfile;
+        using (var header = OpenHeader(sourcePath, format))
+        {
+            (ow, oh) = OrientedSize(header);
+            hasProfile = header.Contains("icc-profile-data");
+        }
 
         // One decode, shrunk on load to the largest width any rendition needs (never above the source).
         int decodeWidth = Math.Min(ow, LqipWidth * 2);
@@ -69,7 +74,7 @@ public sealed class VipsImageProcessor(MediaOptions options) : IImageProcessor
 
         Directory.CreateDirectory(outputDirectory);
         var files = new List<RenderedFile>(specs.Count);
-        using var decoded = Decode(sourcePath, decodeWidth);
+        using var decoded = Decode(sourcePath, decodeWidth, hasProfile);
 
         foreach (var fill in specs.Where(s => s.IsFill))
         {
@@ -192,14 +197,20 @@ public sealed class VipsImageProcessor(MediaOptions options) : IImageProcessor
 
     // ---- pixels -------------------------------------------------------------------------------
 
-    /// <summary>Shrink-on-load decode to <paramref name="width"/> (height unconstrained), auto-rotated, sRGB, 8-bit, no alpha, in memory.</summary>
-    private static Image Decode(string path, int width)
+    /// <summary>
+    /// Shrink-on-load decode to <paramref name="width"/> (height unconstrained), auto-rotated,
+    /// sRGB, 8-bit, no alpha, in memory. An embedded ICC profile (e.g. Display P3) is converted
+    /// to sRGB here, before metadata is stripped on save, so colours don't shift. Without a
+    /// profile the pixels are already sRGB: asking for an output profile anyway would run a
+    /// needless sRGB→sRGB colour transform that measured 4× the cost of the decode itself.
+    /// </summary>
+    private static Image Decode(string path, int width, bool hasProfile)
     {
         var stage = new List<Image>(4);
         try
         {
             var img = Image.Thumbnail(path, width, height: Unbounded, size: Enums.Size.Down,
-                outputProfile: "srgb", failOn: Enums.FailOn.Error);
+                outputProfile: hasProfile ? "srgb" : null, failOn: Enums.FailOn.Error);
             stage.Add(img);
             if (img.Interpretation is not Enums.Interpretation.Srgb)
             {

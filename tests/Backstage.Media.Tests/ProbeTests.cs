@@ -102,6 +102,8 @@ public sealed class ProbeTests : IDisposable
     [Theory]
     [InlineData("%PDF-1.7\n1 0 obj\n<<>>\nendobj\n", "PDF")]
     [InlineData("8BPS\0\u0001\0\0\0\0\0\0\0\u0003", "PSD")]
+    [InlineData("\0\0\0\u000cjP  \r\n\u0087\n\0\0\0\u0014ftypjp2 ", "JPEG 2000")]
+    [InlineData("hello, this is a text file renamed to .jpg\n", "text")]
     public void Other_formats_are_refused(string content, string looksLike) =>
         Assert.Equal($"not a supported image (looks like {looksLike})", Reject("x.jpg", Encoding.Latin1.GetBytes(content)));
 

@@ -179,3 +179,77 @@ public sealed class RenderTests : IDisposable
         Assert.Throws<VipsException>(() => { using var _ = Image.NewFromFile(gif); });
     }
 }
+
+public sealed class ColourTests : IDisposable
+{
+    private readonly TempDir _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public void Embedded_display_p3_profile_is_converted_to_srgb_before_stripping()
+    {
+        // an sRGB orange, converted to Display P3 numbers with the P3 profile attached
+        using var srgb = Fixtures.Solid(200, 150, 230, 120, 40);
+        using var p3 = srgb.IccTransform("p3", embedded: false, inputProfile: "srgb");
+        using var p3u8 = p3.Cast(Enums.BandFormat.Uchar);
+        Assert.True(p3u8.Contains("icc-profile-data"));
+        var p3Pixel = p3u8.Getpoint(10, 10);
+        Assert.True(Math.Abs(p3Pixel[0] - 230) + Math.Abs(p3Pixel[1] - 120) + Math.Abs(p3Pixel[2] - 40) > 15, "P3 numbers differ from sRGB ones");
+        var path = _dir.File("p3.png");
+        p3u8.Pngsave(path);
+
+        var result = new VipsImageProcessor(new MediaOptions()).Render(path, [RenditionSpec.Width(100, "webp")], FocalPoint.Center, _dir.File("out"));
+
+        using var output = Image.NewFromFile(result.Files[0].Path);
+        Assert.False(output.Contains("icc-profile-data"));
+        var px = output.Getpoint(50, 37);
+        Assert.InRange(px[0], 222, 238);
+        Assert.InRange(px[1], 112, 128);
+        Assert.InRange(px[2], 32, 48);
+    }
+}
+
+public sealed class InputVarietyTests : IDisposable
+{
+    private readonly TempDir _dir = new();
+    private readonly VipsImageProcessor _processor = new(new MediaOptions());
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public void Sixteen_bit_png_with_alpha_renders_opaque_8_bit_srgb()
+    {
+        using var rgb = Fixtures.Solid(120, 80, 0, 0, 255);
+        using var alpha = Image.Black(120, 80).Linear([1], [128]).Cast(Enums.BandFormat.Uchar);
+        using var rgba = rgb.Bandjoin(alpha);
+        using var rgba16 = rgba.Colourspace(Enums.Interpretation.Rgb16);
+        var path = _dir.File("a16.png");
+        rgba16.Pngsave(path);
+
+        var result = _processor.Render(path, [RenditionSpec.Width(60, "jpg"), RenditionSpec.Width(60, "webp")], FocalPoint.Center, _dir.File("out"));
+
+        foreach (var f in result.Files)
+        {
+            using var img = Image.NewFromFile(f.Path);
+            Assert.Equal(3, img.Bands);
+            Assert.Equal(Enums.BandFormat.Uchar, img.Format);
+            var px = img.Getpoint(30, 20); // half-transparent blue over white
+            Assert.InRange(px[0], 110, 145);
+            Assert.InRange(px[2], 240, 255);
+        }
+    }
+
+    [Fact]
+    public void Greyscale_jpeg_renders()
+    {
+        using var grey = Image.Black(90, 60).Linear([1], [77]).Cast(Enums.BandFormat.Uchar);
+        var path = _dir.File("grey.jpg");
+        grey.Jpegsave(path);
+        var facts = _processor.Probe(path);
+        Assert.Equal((90, 60), (facts.Width, facts.Height));
+        var result = _processor.Render(path, [RenditionSpec.Width(45, "avif")], FocalPoint.Center, _dir.File("out"));
+        Assert.Equal((45, 30), (result.Files[0].Width, result.Files[0].Height));
+        Assert.Equal("#4d4d4d", result.DominantColor);
+    }
+}
