@@ -10,7 +10,12 @@ public static class GalleriesRegistration
     public static void AddBackstageGalleries(this WebApplicationBuilder builder)
     {
         MediaRuntime.Initialize();
-        var mediaOptions = builder.Configuration.GetSection(MediaOptions.SectionName).Get<MediaOptions>() ?? new MediaOptions();
+        var section = builder.Configuration.GetSection(MediaOptions.SectionName);
+        var mediaOptions = section.Get<MediaOptions>() ?? new MediaOptions();
+        // The binder appends configured array items to the defaults: configured arrays replace them instead.
+        if (section.GetSection("Widths").Exists()) mediaOptions.Widths = section.GetSection("Widths").Get<int[]>()!;
+        if (section.GetSection("Formats").Exists()) mediaOptions.Formats = section.GetSection("Formats").Get<string[]>()!;
+        if (section.GetSection("AvifWidths").Exists()) mediaOptions.AvifWidths = section.GetSection("AvifWidths").Get<int[]>();
         var uploadOptions = builder.Configuration.GetSection(MediaOptions.SectionName).Get<UploadLimits>() ?? new UploadLimits();
         var s = builder.Services;
         s.AddSingleton(new MediaOptionsAccessor(mediaOptions));
