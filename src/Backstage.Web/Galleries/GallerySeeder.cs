@@ -29,14 +29,17 @@ public sealed class GallerySeeder(BackstageDbContext db, PhotoUploads uploads, J
 
     private static readonly string[] Photographers = ["Camille Martin", "Jonas Weber", "Aiko Tanaka", "Lucía Ortega", "Sam Okafor", "Elise Dubois"];
 
-    /// <summary>Publishes each show's gallery and queues one "demo-photos" job per show: start-up stays fast.</summary>
+    /// <summary>
+    /// Publishes each show's gallery and queues a "demo-photos" job for the first show; each such job queues the next
+    /// show's when done, so renders interleave with generation and the galleries fill in one after another.
+    /// Start-up itself stays fast.
+    /// </summary>
     public async Task SeedAsync(IReadOnlyList<Show> shows, CancellationToken ct = default)
     {
         foreach (var show in shows)
-        {
             db.Set<Gallery>().Add(new Gallery { ShowId = show.Id, PublishedAt = clock.GetUtcNow() });
-            queue.Enqueue(db, DemoPhotosHandler.JobKind, show.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        }
+        if (shows.Count > 0)
+            queue.Enqueue(db, DemoPhotosHandler.JobKind, shows[0].Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
         await db.SaveChangesAsync(ct);
         queue.Notify();
         log.LogInformation("Queued {Count} demo photos per show; they render in the background", PhotosPerShow);
@@ -47,8 +50,8 @@ public sealed class GallerySeeder(BackstageDbContext db, PhotoUploads uploads, J
     {
         var show = await db.Shows.AsNoTracking().FirstOrDefaultAsync(s => s.Id == showId, ct);
         if (show is null) return;
-        int s = Array.FindIndex(Seeding.Seeder.DemoShows, d => d.Slug == show.Slug);
-        if (s < 0) s = showId;
+        int demoIndex = Array.FindIndex(Seeding.Seeder.DemoShows, d => d.Slug == show.Slug);
+        int s = demoIndex < 0 ? showId : demoIndex;
         var tmp = Path.Combine(Path.GetTempPath(), "backstage-demo-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(tmp);
         try
@@ -75,6 +78,17 @@ public sealed class GallerySeeder(BackstageDbContext db, PhotoUploads uploads, J
         finally
         {
             try { Directory.Delete(tmp, recursive: true); } catch (IOException) { }
+        }
+        if (demoIndex >= 0 && demoIndex + 1 < Seeding.Seeder.DemoShows.Length)
+        {
+            var nextSlug = Seeding.Seeder.DemoShows[demoIndex + 1].Slug;
+            var next = await db.Shows.Where(x => x.Slug == nextSlug).Select(x => (int?)x.Id).FirstOrDefaultAsync(ct);
+            if (next is not null && !await db.Set<Photo>().AnyAsync(p => p.ShowId == next, ct))
+            {
+                queue.Enqueue(db, DemoPhotosHandler.JobKind, next.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                await db.SaveChangesAsync(ct);
+                queue.Notify();
+            }
         }
     }
 }
