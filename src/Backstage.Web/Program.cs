@@ -3,6 +3,7 @@ using Backstage.Web.Accounts;
 using Backstage.Web.Articles;
 using Backstage.Web.Comments;
 using Backstage.Web.Data;
+using Backstage.Web.Galleries;
 using Backstage.Web.Hosting;
 
 // "migrate" and "admin create …" are operator commands; everything else starts the site.
@@ -20,6 +21,7 @@ catch (StartupException e)
 builder.AddBackstageAccounts();
 builder.AddBackstageArticles();
 builder.AddBackstageComments();
+builder.AddBackstageGalleries();
 builder.AddBackstageWeb();
 
 var app = builder.Build();
@@ -28,6 +30,7 @@ if (command is not null)
 
 await app.PrepareDatabaseAsync();
 app.UseBackstageWeb();
+app.MapMedia();
 await app.RunAsync();
 return 0;
 

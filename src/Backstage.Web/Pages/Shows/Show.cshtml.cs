@@ -9,10 +9,12 @@ using Microsoft.EntityFrameworkCore;
 namespace Backstage.Web.Pages.Shows;
 
 [AllowAnonymous]
-public sealed class ShowModel(BackstageDbContext db, IGalleryEmbedRenderer galleries) : PageModel
+public sealed class ShowModel(BackstageDbContext db, IGalleryEmbedRenderer galleries, Galleries.GalleryVisibility visibility) : PageModel
 {
     public Show Show { get; private set; } = null!;
     public string GalleryHtml { get; private set; } = "";
+    /// <summary>Absolute URL of the gallery's cover crop for social cards, when the gallery is public.</summary>
+    public string? OpenGraphImage { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(string slug, CancellationToken ct)
     {
@@ -20,6 +22,7 @@ public sealed class ShowModel(BackstageDbContext db, IGalleryEmbedRenderer galle
         if (show is null) return NotFound();
         Show = show;
         GalleryHtml = (await galleries.RenderAsync([slug], ct)).GetValueOrDefault(slug, "");
+        if (await visibility.OpenGraphImageAsync(show.Id, ct) is { } og) OpenGraphImage = $"{Request.Scheme}://{Request.Host}{og}";
         return Page();
     }
 }

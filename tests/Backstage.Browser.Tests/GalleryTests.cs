@@ -1,0 +1,81 @@
+using Backstage.Media;
+using Backstage.Web.Accounts;
+using Backstage.Web.Shows;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Backstage.Browser.Tests;
+
+public sealed class GalleryTests(BrowserFixture app) : IClassFixture<BrowserFixture>
+{
+    [Fact]
+    public async Task Editor_uploads_credits_and_publishes_a_gallery_that_an_anonymous_reader_sees_with_picture_sources()
+    {
+        var show = new Show
+        {
+            Designer = "Schiaparelli", Season = "Fall/Winter 2025", City = "Paris", Date = new DateOnly(2025, 3, 4),
+            Slug = "schiaparelli-" + Guid.NewGuid().ToString("N")[..6],
+        };
+        await app.WithDbAsync(async db => { db.Shows.Add(show); await db.SaveChangesAsync(); });
+        var dir = Directory.CreateTempSubdirectory("gallery-browser-").FullName;
+        var files = Enumerable.Range(1, 3).Select(i =>
+        {
+            var path = Path.Combine(dir, $"IMG_{i:0000}.jpg");
+            DemoImages.WriteJpeg(path, seed: 500 + i, width: 1200, height: 800);
+            return path;
+        }).ToArray();
+        File.WriteAllText(Path.Combine(dir, "IMG_0412.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>");
+
+        var editor = await app.NewPageAsync(await app.CreateUserAsync(Roles.Editor));
+        await editor.GotoAsync($"/studio/shows/{show.Id}/gallery");
+        await editor.Locator("#gallery-files").SetInputFilesAsync(files.Append(Path.Combine(dir, "IMG_0412.svg")));
+        await editor.GetByRole(AriaRole.Button, new() { Name = "Upload" }).ClickAsync();
+        // gallery-upload.js sends the files one by one and reports each.
+        await Expect(editor.Locator("#gallery-upload-progress li.ok")).ToHaveCountAsync(3);
+        await Expect(editor.Locator("#gallery-upload-progress li.refused")).ToContainTextAsync("IMG_0412.svg: not a supported image (looks like SVG)");
+
+        // Wait for the background workers to render them.
+        for (int i = 0; i < 120; i++)
+        {
+            await editor.GotoAsync($"/studio/shows/{show.Id}/gallery");
+            if (await editor.Locator(".photo-status .status-ready").CountAsync() == 3) break;
+            await Task.Delay(1000);
+        }
+        await Expect(editor.Locator(".photo-status .status-ready")).ToHaveCountAsync(3);
+
+        // Bulk credit, then alt text for each.
+        foreach (var box in await editor.Locator("input[type=checkbox][name$='.Selected']").AllAsync()) await box.CheckAsync();
+        await editor.Locator("input[name=BulkCredit]").FillAsync("Camille Martin");
+        await editor.Locator("input[name=BulkAgency]").FillAsync("Backstage Pictures");
+        await editor.GetByRole(AriaRole.Button, new() { Name = "Credit selected" }).ClickAsync();
+        await Expect(editor.Locator(".flash, [role=status]").First).ToContainTextAsync("Credited 3 photos");
+        var alts = await editor.Locator("textarea[name$='.AltText']").AllAsync();
+        for (int i = 0; i < alts.Count; i++) await alts[i].FillAsync($"Backstage moment number {i + 1}");
+        await editor.GetByRole(AriaRole.Button, new() { Name = "Save all" }).ClickAsync();
+        await Expect(editor.Locator(".flash, [role=status]").First).ToContainTextAsync("Saved the gallery");
+        await BrowserFixture.ScreenshotAsync(editor, "gallery-studio");
+
+        var title = "Schiaparelli backstage " + Guid.NewGuid().ToString("N")[..6];
+        await editor.GotoAsync("/studio/articles/edit");
+        await editor.GetByLabel("Title").FillAsync(title);
+        await editor.GetByLabel("Body").FillAsync($"Gold and surrealism.\n\n::: gallery {show.Slug}\n");
+        await editor.GetByRole(AriaRole.Button, new() { Name = "Publish now" }).ClickAsync();
+        await Expect(editor.GetByRole(AriaRole.Status)).ToContainTextAsync("Published");
+
+        var reader = await app.NewPageAsync();
+        await reader.GotoAsync("/");
+        await reader.GetByRole(AriaRole.Link, new() { Name = title }).ClickAsync();
+        var figures = reader.Locator("figure.gallery-photo");
+        await Expect(figures).ToHaveCountAsync(3);
+        await Expect(reader.Locator("figure.gallery-photo picture source[type='image/avif']")).ToHaveCountAsync(3);
+        await Expect(reader.Locator("figure.gallery-photo picture source[type='image/webp']")).ToHaveCountAsync(3);
+        await Expect(figures.First.Locator(".credit")).ToHaveTextAsync("Photo: Camille Martin / Backstage Pictures");
+        await Expect(figures.First.Locator("img")).ToHaveAttributeAsync("alt", "Backstage moment number 1");
+        var first = figures.First.Locator("img");
+        await first.ScrollIntoViewIfNeededAsync();
+        await Expect(first).ToHaveJSPropertyAsync("complete", true);
+        Assert.True(await first.EvaluateAsync<int>("img => img.naturalWidth") > 0);
+        await BrowserFixture.ScreenshotAsync(reader, "gallery-article");
+        Directory.Delete(dir, recursive: true);
+    }
+}
