@@ -3,6 +3,7 @@ using Backstage.Web.Accounts;
 using Backstage.Web.Articles;
 using Backstage.Web.Data;
 using Backstage.Web.Hosting;
+using Backstage.Web.Reader;
 
 // "migrate" and "admin create …" are operator commands; everything else starts the site.
 var command = AccountCommands.IsCommand(args) ? args : null;
@@ -19,6 +20,7 @@ catch (StartupException e)
 builder.AddBackstageAccounts();
 builder.AddBackstageArticles();
 builder.AddBackstageWeb();
+builder.AddBackstageReader();
 
 var app = builder.Build();
 if (command is not null)
@@ -26,6 +28,7 @@ if (command is not null)
 
 await app.PrepareDatabaseAsync();
 app.UseBackstageWeb();
+app.MapReader();
 await app.RunAsync();
 return 0;
 

@@ -1,12 +1,15 @@
 using Backstage.Web.Articles;
 using Backstage.Web.Data;
+using Backstage.Web.Reader;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.EntityFrameworkCore;
 
 namespace Backstage.Web.Pages;
 
 [AllowAnonymous]
+[OutputCache(PolicyName = PublicPageCachePolicy.Name)]
 public sealed class IndexModel(BackstageDbContext db, TimeProvider clock) : PageModel
 {
     public const int PageSize = 12;
