@@ -2,6 +2,7 @@ using Backstage.Web;
 using Backstage.Web.Accounts;
 using Backstage.Web.Articles;
 using Backstage.Web.Data;
+using Backstage.Web.Galleries;
 using Backstage.Web.Hosting;
 using Backstage.Web.Reader;
 
@@ -19,6 +20,7 @@ catch (StartupException e)
 }
 builder.AddBackstageAccounts();
 builder.AddBackstageArticles();
+builder.AddBackstageGalleries();
 builder.AddBackstageWeb();
 builder.AddBackstageReader();
 
@@ -28,6 +30,7 @@ if (command is not null)
 
 await app.PrepareDatabaseAsync();
 app.UseBackstageWeb();
+app.MapMedia();
 app.MapReader();
 await app.RunAsync();
 return 0;

@@ -4,7 +4,6 @@ public static class ArticlesRegistration
 {
     public static void AddBackstageArticles(this WebApplicationBuilder builder)
     {
-        builder.Services.AddScoped<IGalleryEmbedRenderer, PlaceholderGalleryEmbedRenderer>();
         builder.Services.AddScoped<MarkdownRenderer>();
         builder.Services.AddScoped<IPublishCheck, GalleryShowsExistCheck>();
         builder.Services.AddScoped<Seeding.Seeder>();

@@ -8,7 +8,8 @@ using Microsoft.EntityFrameworkCore;
 namespace Backstage.Web.Seeding;
 
 /// <summary>Roles always; demo accounts and the demo article with its shows only when asked (Development).</summary>
-public sealed class Seeder(BackstageDbContext db, UserManager<AppUser> users, RoleManager<IdentityRole> roles, ILogger<Seeder> log)
+public sealed class Seeder(BackstageDbContext db, UserManager<AppUser> users, RoleManager<IdentityRole> roles, ILogger<Seeder> log,
+    Galleries.GallerySeeder galleries)
 {
     public const string DemoPassword = "Backstage-demo-2025";
     public const string DemoArticleSlug = "paris-fashion-week-the-coolest-backstage-moments";
@@ -58,6 +59,7 @@ public sealed class Seeder(BackstageDbContext db, UserManager<AppUser> users, Ro
             AuthorId = editor?.Id,
         });
         await db.SaveChangesAsync();
+        await galleries.SeedAsync(shows);
     }
 
     private static string DemoArticleBody(IEnumerable<Show> shows) =>

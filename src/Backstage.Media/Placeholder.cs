@@ -1,1 +1,0 @@
-namespace Backstage.Media; internal static class Placeholder { }

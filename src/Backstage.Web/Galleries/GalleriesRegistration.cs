@@ -1,0 +1,40 @@
+using Backstage.Media;
+using Backstage.Web.Articles;
+using Backstage.Web.Jobs;
+
+namespace Backstage.Web.Galleries;
+
+public static class GalleriesRegistration
+{
+    /// <summary>Photos, renditions, the job queue and its workers, the gallery embed and publish check. Config: Backstage:Media, Backstage:Jobs.</summary>
+    public static void AddBackstageGalleries(this WebApplicationBuilder builder)
+    {
+        MediaRuntime.Initialize();
+        var mediaOptions = builder.Configuration.GetSection(MediaOptions.SectionName).Get<MediaOptions>() ?? new MediaOptions();
+        var uploadOptions = builder.Configuration.GetSection(MediaOptions.SectionName).Get<UploadLimits>() ?? new UploadLimits();
+        var s = builder.Services;
+        s.AddSingleton(new MediaOptionsAccessor(mediaOptions));
+        s.AddSingleton(uploadOptions);
+        s.AddSingleton<IImageProcessor>(new VipsImageProcessor(mediaOptions));
+        s.AddSingleton<MediaStorage>();
+        s.Configure<JobOptions>(builder.Configuration.GetSection(JobOptions.Section));
+        s.AddSingleton<JobQueue>();
+        s.AddScoped<IJobHandler, RenderPhotoHandler>();
+        s.AddHostedService<JobWorkerService>();
+        s.AddSingleton<MediaSweeper>();
+        s.AddHostedService<MediaSweeperService>();
+        s.AddScoped<GalleryVisibility>();
+        s.AddScoped<PhotoUploads>();
+        s.AddScoped<GallerySeeder>();
+        s.AddHttpContextAccessor();
+        s.AddScoped<IGalleryEmbedRenderer, GalleryEmbedRenderer>();
+        s.AddScoped<IPublishCheck, PhotoPublishCheck>();
+    }
+}
+
+/// <summary>Request limits for the upload handler, bound from "Backstage:Media" next to <see cref="MediaOptions"/>.</summary>
+public sealed class UploadLimits
+{
+    /// <summary>Files one upload request may carry; the request limit is this × MaxFileBytes (plus form overhead).</summary>
+    public int MaxFilesPerUpload { get; set; } = 20;
+}

@@ -1,0 +1,100 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using Backstage.Media;
+using Backstage.Web.Accounts;
+using Backstage.Web.Articles;
+using Backstage.Web.Data;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.EntityFrameworkCore;
+
+namespace Backstage.Web.Galleries;
+
+/// <summary>
+/// The real gallery embed (articles and /shows/{slug}): a &lt;figure&gt; per Ready photo with AVIF/WebP/JPEG sources, the
+/// placeholder as background, the credit line and caption. Readers get photos only for public galleries; editors (studio
+/// policy) also see unpublished ones, so article previews look like the real thing. An empty gallery renders a link to the show.
+/// </summary>
+internal sealed class GalleryEmbedRenderer(BackstageDbContext db, GalleryVisibility visibility, IHttpContextAccessor http,
+    IAuthorizationService authz) : IGalleryEmbedRenderer
+{
+    public const string Sizes = "(min-width: 1100px) 1000px, 100vw";
+
+    public async Task<IReadOnlyDictionary<string, string>> RenderAsync(IReadOnlyCollection<string> showSlugs, CancellationToken ct)
+    {
+        var shows = await db.Shows.AsNoTracking().Where(s => showSlugs.Contains(s.Slug)).ToListAsync(ct);
+        var ids = shows.Select(s => s.Id).ToList();
+        var visible = await visibility.PublicShowIdsAsync(ids, ct);
+        if (http.HttpContext?.User is { Identity.IsAuthenticated: true } user && (await authz.AuthorizeAsync(user, Policies.Studio)).Succeeded)
+            visible.UnionWith(ids);
+        var photos = await db.Set<Photo>().AsNoTracking().Include(p => p.Renditions)
+            .Where(p => visible.Contains(p.ShowId) && p.Status == PhotoStatus.Ready)
+            .OrderBy(p => p.Position).ThenBy(p => p.Id).ToListAsync(ct);
+        var byShow = photos.ToLookup(p => p.ShowId);
+        var enc = HtmlEncoder.Default;
+        bool first = true;
+        var result = new Dictionary<string, string>();
+        // Keep the caller's order so "first image eager" means the first one on the page.
+        foreach (var slug in showSlugs)
+        {
+            var s = shows.FirstOrDefault(x => x.Slug == slug);
+            if (s is null) continue;
+            var list = byShow[s.Id].ToList();
+            var html = new StringBuilder();
+            if (list.Count == 0)
+            {
+                html.Append("<aside class=\"gallery gallery-placeholder\"><p>Gallery: <a href=\"/shows/").Append(enc.Encode(s.Slug)).Append("\">")
+                    .Append(enc.Encode(s.Title)).Append("</a> — ").Append(enc.Encode(s.Season)).Append(", ").Append(enc.Encode(s.City)).Append("</p></aside>");
+            }
+            else
+            {
+                html.Append("<section class=\"gallery\" data-show=\"").Append(enc.Encode(s.Slug)).Append("\" aria-label=\"")
+                    .Append(enc.Encode($"Gallery: {s.Title}")).Append("\">");
+                foreach (var p in list)
+                {
+                    AppendFigure(html, p, first, enc);
+                    first = false;
+                }
+                html.Append("</section>");
+            }
+            result[slug] = html.ToString();
+        }
+        return result;
+    }
+
+    internal static void AppendFigure(StringBuilder html, Photo p, bool eager, HtmlEncoder enc)
+    {
+        var widths = p.Renditions.Where(r => r.Spec.StartsWith('w')).ToList();
+        string SrcSet(string ext) => string.Join(", ", widths.Where(r => r.Spec.EndsWith("." + ext, StringComparison.Ordinal))
+            .OrderBy(r => r.Width).Select(r => $"{MediaEndpoints.Url(p.Id, r.Spec)} {r.Width.ToString(CultureInfo.InvariantCulture)}w"));
+        var jpgs = widths.Where(r => r.Spec.EndsWith(".jpg", StringComparison.Ordinal)).OrderBy(r => r.Width).ToList();
+        var fallback = jpgs.LastOrDefault(r => r.Width <= 1280) ?? jpgs.LastOrDefault();
+        if (fallback is null) return;
+        var style = !string.IsNullOrEmpty(p.PlaceholderDataUri)
+            ? $"background-color:{p.DominantColor};background-image:url('{p.PlaceholderDataUri}');background-size:cover"
+            : $"background-color:{p.DominantColor}";
+        html.Append("<figure class=\"gallery-photo\" id=\"photo-").Append(p.Id.ToString(CultureInfo.InvariantCulture)).Append("\">");
+        html.Append("<picture>");
+        foreach (var (ext, type) in new[] { ("avif", "image/avif"), ("webp", "image/webp") })
+        {
+            var set = SrcSet(ext);
+            if (set.Length > 0)
+                html.Append("<source type=\"").Append(type).Append("\" srcset=\"").Append(enc.Encode(set)).Append("\" sizes=\"").Append(Sizes).Append("\">");
+        }
+        html.Append("<img src=\"").Append(enc.Encode(MediaEndpoints.Url(p.Id, fallback.Spec))).Append("\" srcset=\"").Append(enc.Encode(SrcSet("jpg")))
+            .Append("\" sizes=\"").Append(Sizes).Append("\" width=\"").Append(p.Width.ToString(CultureInfo.InvariantCulture))
+            .Append("\" height=\"").Append(p.Height.ToString(CultureInfo.InvariantCulture))
+            .Append("\" alt=\"").Append(p.Decorative ? "" : enc.Encode(p.AltText ?? "")).Append('"');
+        html.Append(eager ? " loading=\"eager\" fetchpriority=\"high\"" : " loading=\"lazy\"").Append(" decoding=\"async\"");
+        html.Append(" style=\"").Append(enc.Encode(style)).Append("\">");
+        html.Append("</picture>");
+        if (p.CreditLine is not null || !string.IsNullOrWhiteSpace(p.Caption))
+        {
+            html.Append("<figcaption>");
+            if (!string.IsNullOrWhiteSpace(p.Caption)) html.Append("<span class=\"caption\">").Append(enc.Encode(p.Caption.Trim())).Append("</span>");
+            if (p.CreditLine is not null) html.Append("<span class=\"credit\">").Append(enc.Encode(p.CreditLine)).Append("</span>");
+            html.Append("</figcaption>");
+        }
+        html.Append("</figure>");
+    }
+}

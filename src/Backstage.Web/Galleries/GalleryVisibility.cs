@@ -1,0 +1,37 @@
+using Backstage.Web.Articles;
+using Backstage.Web.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Backstage.Web.Galleries;
+
+/// <summary>
+/// When readers may see a photo: it is Ready AND its show's gallery is public. A gallery is public when the editor has
+/// published it on the gallery page, or automatically while a live article embeds it ("::: gallery slug"). Everything
+/// else — processing or failed photos, unpublished galleries — is 404 to readers, by slug or by id.
+/// </summary>
+public sealed class GalleryVisibility(BackstageDbContext db, TimeProvider clock)
+{
+    /// <summary>The ids among <paramref name="showIds"/> whose galleries readers may see.</summary>
+    public async Task<HashSet<int>> PublicShowIdsAsync(IReadOnlyCollection<int> showIds, CancellationToken ct)
+    {
+        if (showIds.Count == 0) return [];
+        var ids = showIds.Distinct().ToArray();
+        var published = await db.Set<Gallery>().Where(g => ids.Contains(g.ShowId) && g.PublishedAt != null).Select(g => g.ShowId).ToListAsync(ct);
+        var result = new HashSet<int>(published);
+        var rest = ids.Where(i => !result.Contains(i)).ToArray();
+        if (rest.Length == 0) return result;
+
+        var slugs = await db.Shows.Where(s => rest.Contains(s.Id)).Select(s => new { s.Id, s.Slug }).ToListAsync(ct);
+        var now = clock.GetUtcNow();
+        foreach (var s in slugs)
+        {
+            // Cheap filter in SQL, exact check with the same parser the article uses.
+            var needle = s.Slug;
+            var bodies = await db.Articles.Live(now).Where(a => a.Body.Contains(needle)).Select(a => a.Body).ToListAsync(ct);
+            if (bodies.Any(b => MarkdownRenderer.GallerySlugs(b).Contains(s.Slug))) result.Add(s.Id);
+        }
+        return result;
+    }
+
+    public async Task<bool> IsShowPublicAsync(int showId, CancellationToken ct) => (await PublicShowIdsAsync([showId], ct)).Contains(showId);
+}

@@ -1,0 +1,38 @@
+using System.Globalization;
+using Backstage.Web.Accounts;
+using Backstage.Web.Data;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.EntityFrameworkCore;
+
+namespace Backstage.Web.Galleries;
+
+/// <summary>
+/// GET /media/{photoId}/{spec}: a rendition file, from outside the web root, with its fixed content type, nosniff and a
+/// year of immutable caching (a spec never changes content: crops carry the focal point in their path). 404 unless the
+/// photo is Ready and public; editors also get unpublished photos, marked private/no-store. Originals have no route.
+/// </summary>
+public static class MediaEndpoints
+{
+    public static string Url(int photoId, string spec) => $"/media/{photoId.ToString(CultureInfo.InvariantCulture)}/{spec}";
+
+    public static void MapMedia(this IEndpointRouteBuilder app) =>
+        app.MapMethods("/media/{photoId:int}/{**spec}", ["GET", "HEAD"], ServeAsync).AllowAnonymous();
+
+    private static async Task<IResult> ServeAsync(int photoId, string spec, HttpContext http, BackstageDbContext db, MediaStorage storage,
+        GalleryVisibility visibility, IAuthorizationService authz, CancellationToken ct)
+    {
+        if (spec.Length > 80) return Results.NotFound();
+        var row = await db.Set<Rendition>().AsNoTracking()
+            .Where(r => r.PhotoId == photoId && r.Spec == spec && r.Photo!.Status == PhotoStatus.Ready)
+            .Select(r => new { r.Spec, r.ContentType, r.Photo!.ShowId }).FirstOrDefaultAsync(ct);
+        if (row is null) return Results.NotFound();
+        bool isPublic = await visibility.IsShowPublicAsync(row.ShowId, ct);
+        if (!isPublic && !(http.User.Identity?.IsAuthenticated == true && (await authz.AuthorizeAsync(http.User, Policies.Studio)).Succeeded))
+            return Results.NotFound();
+        var path = storage.RenditionPath(photoId, row.Spec);
+        if (!File.Exists(path)) return Results.NotFound();
+        http.Response.Headers.CacheControl = isPublic ? "public, max-age=31536000, immutable" : "private, no-store";
+        http.Response.Headers.XContentTypeOptions = "nosniff";
+        return Results.File(path, row.ContentType, enableRangeProcessing: false);
+    }
+}

@@ -1,0 +1,89 @@
+using Backstage.Web.Shows;
+
+namespace Backstage.Web.Galleries;
+
+public enum PhotoStatus { Processing = 0, Ready = 1, Failed = 2 }
+
+/// <summary>
+/// One photograph in a show's gallery. The uploaded original is private (content-addressed by <see cref="Sha256"/>);
+/// readers only ever get renditions, and only when the photo is Ready and its gallery is public (see <see cref="GalleryVisibility"/>).
+/// </summary>
+public sealed class Photo
+{
+    public int Id { get; set; }
+    public int ShowId { get; set; }
+    public Show? Show { get; set; }
+    /// <summary>Order in the gallery, 1-based after every change.</summary>
+    public int Position { get; set; }
+    public string Sha256 { get; set; } = "";
+    /// <summary>As uploaded; only ever shown HTML-encoded.</summary>
+    public string OriginalFileName { get; set; } = "";
+    public long OriginalBytes { get; set; }
+    public int Width { get; set; }
+    public int Height { get; set; }
+    public string Format { get; set; } = "";
+    public string? Caption { get; set; }
+    public string? AltText { get; set; }
+    /// <summary>Purely decorative: rendered with alt="" and needs no alt text.</summary>
+    public bool Decorative { get; set; }
+    public string? Credit { get; set; }
+    public string? Agency { get; set; }
+    public double FocalX { get; set; } = 0.5;
+    public double FocalY { get; set; } = 0.5;
+    /// <summary>The focal key whose crops exist; crops are served from this variant while a new one renders.</summary>
+    public string? RenderedFocalKey { get; set; }
+    public PhotoStatus Status { get; set; }
+    public string? LastError { get; set; }
+    public string? PlaceholderDataUri { get; set; }
+    public string? DominantColor { get; set; }
+    public DateTimeOffset? CapturedAt { get; set; }
+    public string? Camera { get; set; }
+    public string? ExifCreator { get; set; }
+    public string? ExifCopyright { get; set; }
+    public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
+    public DateTimeOffset UpdatedAt { get; set; } = DateTimeOffset.UtcNow;
+    public uint Version { get; set; }
+    public List<Rendition> Renditions { get; set; } = [];
+
+    /// <summary>"f500-300": the focal point in thousandths; part of every crop's URL so moving it makes new files.</summary>
+    public string FocalKey => FocalKeyFor(FocalX, FocalY);
+
+    public static string FocalKeyFor(double x, double y) =>
+        FormattableString.Invariant($"f{(int)Math.Round(Math.Clamp(x, 0, 1) * 1000)}-{(int)Math.Round(Math.Clamp(y, 0, 1) * 1000)}");
+
+    public bool NeedsAlt => !Decorative && string.IsNullOrWhiteSpace(AltText);
+    public bool NeedsCredit => string.IsNullOrWhiteSpace(Credit);
+
+    /// <summary>"Photo: Name / Agency", or null without a credit.</summary>
+    public string? CreditLine => string.IsNullOrWhiteSpace(Credit) ? null
+        : "Photo: " + Credit!.Trim() + (string.IsNullOrWhiteSpace(Agency) ? "" : " / " + Agency!.Trim());
+}
+
+/// <summary>
+/// One derived file of a photo. <see cref="Spec"/> is the URL path under /media/{photoId}/ and the file path under the
+/// photo's rendition folder: "w1280.webp" for widths, "f500-300/fill-1600x900.jpg" for crops (focal key included).
+/// Unique per (photo, spec): rendering again updates, never duplicates.
+/// </summary>
+public sealed class Rendition
+{
+    public long Id { get; set; }
+    public int PhotoId { get; set; }
+    public Photo? Photo { get; set; }
+    public string Spec { get; set; } = "";
+    public int Width { get; set; }
+    public int Height { get; set; }
+    public long Bytes { get; set; }
+    public string ContentType { get; set; } = "";
+    public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
+}
+
+/// <summary>Per-show gallery state: the cover photo and whether the editor has published the gallery.</summary>
+public sealed class Gallery
+{
+    public int ShowId { get; set; }
+    public Show? Show { get; set; }
+    public int? CoverPhotoId { get; set; }
+    public Photo? CoverPhoto { get; set; }
+    public DateTimeOffset? PublishedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; } = DateTimeOffset.UtcNow;
+}

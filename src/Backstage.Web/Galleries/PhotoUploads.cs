@@ -1,0 +1,120 @@
+using Backstage.Media;
+using Backstage.Web.Data;
+using Backstage.Web.Jobs;
+using Microsoft.EntityFrameworkCore;
+
+namespace Backstage.Web.Galleries;
+
+public sealed record UploadOutcome(string FileName, bool Ok, string Message, int? PhotoId = null);
+
+/// <summary>
+/// Takes uploaded files one by one: stream into the private original store (hashing as it goes), probe, refuse with the
+/// file's name and the reason, or add a Photo row and its render job in one transaction. A bad file never stops the others.
+/// </summary>
+public sealed class PhotoUploads(BackstageDbContext db, MediaStorage storage, IImageProcessor images, MediaOptionsAccessor media,
+    JobQueue queue, TimeProvider clock, ILogger<PhotoUploads> log)
+{
+    public static string DisplayName(string? fileName)
+    {
+        var name = Path.GetFileName((fileName ?? "").Replace('\\', '/'));
+        name = new string(name.Where(c => !char.IsControl(c)).ToArray()).Trim();
+        if (name.Length == 0) name = "(unnamed file)";
+        return name.Length > 200 ? name[..200] : name;
+    }
+
+    public async Task<UploadOutcome> AddAsync(int showId, string? fileName, Stream content, CancellationToken ct)
+    {
+        var name = DisplayName(fileName);
+        StoredOriginal stored;
+        try
+        {
+            stored = await storage.Originals.PutAsync(content, media.Options.MaxFileBytes, ct);
+        }
+        catch (ImageRejectedException e)
+        {
+            return new(name, false, $"{name}: {e.Reason}");
+        }
+        if (stored.Bytes == 0)
+        {
+            Discard(stored);
+            return new(name, false, $"{name}: the file is empty");
+        }
+
+        ImageFacts facts;
+        try
+        {
+            facts = await Task.Run(() => images.Probe(stored.Path), ct);
+        }
+        catch (ImageRejectedException e)
+        {
+            Discard(stored);
+            return new(name, false, $"{name}: {e.Reason}");
+        }
+
+        var existing = await db.Set<Photo>().AsNoTracking().Where(p => p.ShowId == showId && p.Sha256 == stored.Sha256)
+            .Select(p => new { p.Id, p.Position }).FirstOrDefaultAsync(ct);
+        if (existing is not null)
+            return new(name, false, $"{name}: already in this gallery (same file as photo {await NumberAsync(showId, existing.Id, ct)}); stored once, not added again", existing.Id);
+
+        var now = clock.GetUtcNow();
+        var photo = new Photo
+        {
+            ShowId = showId,
+            Sha256 = stored.Sha256,
+            OriginalFileName = name,
+            OriginalBytes = stored.Bytes,
+            Width = facts.Width,
+            Height = facts.Height,
+            Format = facts.Format.ToString().ToLowerInvariant(),
+            Status = PhotoStatus.Processing,
+            CapturedAt = facts.CapturedAt,
+            Camera = Clip(string.Join(' ', new[] { facts.CameraMake, facts.CameraModel }.Where(s => !string.IsNullOrWhiteSpace(s))), 200),
+            ExifCreator = Clip(facts.Creator, 200),
+            ExifCopyright = Clip(facts.Copyright, 300),
+            Credit = Clip(facts.Creator?.Trim(), 120),
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        if (string.IsNullOrEmpty(photo.Camera)) photo.Camera = null;
+        try
+        {
+            var strategy = db.Database.CreateExecutionStrategy();
+            await strategy.ExecuteAsync(async () =>
+            {
+                db.ChangeTracker.Clear();
+                photo.Id = 0;
+                await using var tx = await db.Database.BeginTransactionAsync(ct);
+                photo.Position = (await db.Set<Photo>().Where(p => p.ShowId == showId).MaxAsync(p => (int?)p.Position, ct) ?? 0) + 1;
+                db.Set<Photo>().Add(photo);
+                await db.SaveChangesAsync(ct);
+                queue.Enqueue(db, RenderPhotoHandler.JobKind, RenderPhotoHandler.Payload(photo.Id));
+                await db.SaveChangesAsync(ct);
+                await tx.CommitAsync(ct);
+            });
+        }
+        catch (DbUpdateException e) when (e.IsUniqueViolation())
+        {
+            db.ChangeTracker.Clear();
+            return new(name, false, $"{name}: already in this gallery; stored once, not added again");
+        }
+        queue.Notify();
+        log.LogInformation("Photo {Id} ({Name}) uploaded to show {Show}", photo.Id, name, showId);
+        var note = stored.AlreadyExisted ? " (the same file was uploaded before; stored once)" : "";
+        return new(name, true, $"{name}: uploaded, {facts.Width}×{facts.Height}, processing{note}", photo.Id);
+    }
+
+    private async Task<int> NumberAsync(int showId, int photoId, CancellationToken ct)
+    {
+        var ids = await db.Set<Photo>().Where(p => p.ShowId == showId).OrderBy(p => p.Position).ThenBy(p => p.Id).Select(p => p.Id).ToListAsync(ct);
+        return ids.IndexOf(photoId) + 1;
+    }
+
+    /// <summary>A refused file is not kept, unless the same bytes belong to a photo already (then they were valid before).</summary>
+    private void Discard(StoredOriginal stored)
+    {
+        if (stored.AlreadyExisted) return;
+        try { File.Delete(stored.Path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+
+    private static string? Clip(string? s, int max) => s is null ? null : s.Length > max ? s[..max] : s;
+}

@@ -1,0 +1,181 @@
+using Backstage.Media;
+using NetVips;
+
+namespace Backstage.Media.Tests;
+
+public sealed class RenderTests : IDisposable
+{
+    private readonly TempDir _dir = new();
+    private readonly VipsImageProcessor _processor = new(new MediaOptions { AvifEffort = 0 });
+
+    public void Dispose() => _dir.Dispose();
+
+    private string Write(string name, byte[] bytes)
+    {
+        var path = _dir.File(name);
+        File.WriteAllBytes(path, bytes);
+        return path;
+    }
+
+    [Fact]
+    public void Renditions_are_rotated_and_carry_no_metadata_while_probe_keeps_the_credit()
+    {
+        var exif = Fixtures.BuildExif(6, "Canon", "EOS R5", "Jane Doe", "Copyright Jane Doe", "2026:02:14 19:30:05", "+01:00");
+        var source = Fixtures.WithExif(Fixtures.DemoJpeg(480, 360, seed: 3), exif);
+        Assert.True(Fixtures.Contains(source, "GPS") || Fixtures.Contains(source, "Exif"));
+        var path = Write("rotated.jpg", source);
+        using (var check = Image.NewFromFile(path))
+        {
+            Assert.Equal(6, (int)check.Get("orientation"));
+            Assert.Contains(check.GetFields(), f => f.StartsWith("exif-ifd3-GPS", StringComparison.Ordinal)); // the fixture really has GPS
+        }
+
+        var facts = _processor.Probe(path);
+        Assert.Equal(("Jane Doe", "Copyright Jane Doe"), (facts.Creator, facts.Copyright));
+        Assert.NotNull(facts.CapturedAt);
+
+        var specs = new[] { RenditionSpec.Width(320, "jpg"), RenditionSpec.Width(320, "webp"), RenditionSpec.Width(320, "avif"), RenditionSpec.Width(200, "jpg"), RenditionSpec.Fill(100, 100, "jpg") };
+        var result = _processor.Render(path, specs, FocalPoint.Center, _dir.File("out"));
+
+        Assert.Equal((360, 480), (result.Width, result.Height));
+        var w320 = result.Files.Single(f => f.Spec == "w320.jpg");
+        Assert.Equal((320, 427), (w320.Width, w320.Height)); // portrait after rotation
+        foreach (var file in result.Files)
+        {
+            var bytes = File.ReadAllBytes(file.Path);
+            Assert.Equal(bytes.Length, file.Bytes);
+            Assert.False(Fixtures.Contains(bytes, "Exif"), $"{file.Spec} contains Exif");
+            Assert.False(Fixtures.Contains(bytes, "GPS"), $"{file.Spec} contains GPS");
+            Assert.False(Fixtures.Contains(bytes, "Jane"), $"{file.Spec} contains the artist");
+            Assert.False(Fixtures.Contains(bytes, "http://ns.adobe.com/xap"), $"{file.Spec} contains XMP");
+            using var img = Image.NewFromFile(file.Path);
+            Assert.Equal((file.Width, file.Height), (img.Width, img.Height));
+            var fields = img.GetFields();
+            Assert.DoesNotContain(fields, f => f.StartsWith("exif", StringComparison.Ordinal) || f is "xmp-data" or "iptc-data" or "icc-profile-data");
+            Assert.False(img.Contains("orientation") && (int)img.Get("orientation") != 1);
+        }
+    }
+
+    [Fact]
+    public void Planned_widths_never_upscale_and_cascade_down()
+    {
+        var path = Write("small.jpg", Fixtures.DemoJpeg(1000, 750, seed: 5));
+        var o = new MediaOptions { Formats = ["webp", "jpg"] };
+        var specs = RenditionPlanner.Plan(1000, o);
+        Assert.Equal(["w320.webp", "w320.jpg", "w640.webp", "w640.jpg", "w960.webp", "w960.jpg", "fill-1600x900.jpg", "fill-800x1000.jpg", "fill-1200x630.jpg"],
+            specs.Select(s => s.Name));
+
+        var result = _processor.Render(path, specs, FocalPoint.Center, _dir.File("out"));
+
+        Assert.All(result.Files, f => Assert.True(f.Width <= 1000 && f.Height <= 750, $"{f.Spec} is {f.Width}×{f.Height}"));
+        Assert.Equal((960, 720), result.Files.Where(f => f.Spec == "w960.jpg").Select(f => (f.Width, f.Height)).Single());
+        // a crop larger than the source: the largest window of that aspect ratio, unscaled
+        Assert.Equal((1000, 563), result.Files.Where(f => f.Spec == "fill-1600x900.jpg").Select(f => (f.Width, f.Height)).Single());
+        Assert.Equal((600, 750), result.Files.Where(f => f.Spec == "fill-800x1000.jpg").Select(f => (f.Width, f.Height)).Single());
+        Assert.Equal((800, 1000) , (RenditionPlanner.Grid.TargetWidth, RenditionPlanner.Grid.TargetHeight!.Value));
+    }
+
+    [Fact]
+    public void Tiny_source_gets_one_rendition_at_its_own_width()
+    {
+        var specs = RenditionPlanner.Plan(200, new MediaOptions { Formats = ["jpg", "avif"], AvifWidths = [640] });
+        Assert.Equal(["w200.jpg", "w200.avif", "fill-1600x900.jpg", "fill-800x1000.jpg", "fill-1200x630.jpg"], specs.Select(s => s.Name));
+        var path = Write("tiny.png", Fixtures.Solid(200, 100, 9, 9, 9).PngsaveBuffer());
+        var result = _processor.Render(path, specs.Take(2).ToList(), FocalPoint.Center, _dir.File("out"));
+        Assert.All(result.Files, f => Assert.Equal((200, 100), (f.Width, f.Height)));
+    }
+
+    [Fact]
+    public void Avif_widths_limit_which_widths_get_avif()
+    {
+        var specs = RenditionPlanner.Plan(6000, new MediaOptions { AvifWidths = [320, 640] });
+        Assert.Equal(["w320.avif", "w640.avif"], specs.Where(s => s.Extension == "avif").Select(s => s.Name));
+        Assert.Equal(6, specs.Count(s => s.Extension == "webp"));
+    }
+
+    [Fact]
+    public void Focal_point_crop_picks_the_region_around_the_focal_point()
+    {
+        // grey 1200×400 with a red 300×400 band at the left
+        using var grey = Fixtures.Solid(1200, 400, 128, 128, 128);
+        using var red = Fixtures.Solid(300, 400, 230, 20, 20);
+        using var composed = grey.Insert(red, 0, 0);
+        var path = Write("red-left.png", composed.PngsaveBuffer());
+
+        var spec = RenditionSpec.Fill(400, 400, "jpg");
+        var left = _processor.Render(path, [spec], new FocalPoint(0.1, 0.5), _dir.File("left")).Files.Single();
+        var centre = _processor.Render(path, [spec], FocalPoint.Center, _dir.File("centre")).Files.Single();
+
+        Assert.Equal((400, 400), (left.Width, left.Height));
+        using (var img = Image.NewFromFile(left.Path))
+        {
+            var avg = img.Stats();
+            // mean red channel far above green: the crop is mostly the red band (300 of 400 columns)
+            Assert.True(avg[4, 1][0] > 180 && avg[4, 2][0] < 80, $"R={avg[4, 1][0]} G={avg[4, 2][0]}");
+        }
+        using (var img = Image.NewFromFile(centre.Path))
+        {
+            var avg = img.Stats();
+            Assert.True(Math.Abs(avg[4, 1][0] - 128) < 10, $"centre crop should be grey, R={avg[4, 1][0]}");
+        }
+    }
+
+    [Fact]
+    public void Rerender_is_idempotent_and_leaves_no_temp_files()
+    {
+        var path = Write("a.jpg", Fixtures.DemoJpeg(700, 500, seed: 9));
+        var specs = RenditionPlanner.Plan(700, new MediaOptions { Formats = ["webp", "jpg"] });
+        var outDir = _dir.File("out");
+        var first = _processor.Render(path, specs, new FocalPoint(0.3, 0.3), outDir);
+        var firstBytes = first.Files.ToDictionary(f => f.Spec, f => File.ReadAllBytes(f.Path));
+        var second = _processor.Render(path, specs, new FocalPoint(0.3, 0.3), outDir);
+
+        Assert.Equal(first.Files.Select(f => (f.Spec, f.Bytes)), second.Files.Select(f => (f.Spec, f.Bytes)));
+        foreach (var f in second.Files) Assert.Equal(firstBytes[f.Spec], File.ReadAllBytes(f.Path));
+        Assert.Equal(specs.Select(s => s.Name).Order(), Directory.GetFiles(outDir).Select(Path.GetFileName).Order()!);
+        Assert.Equal(first.PlaceholderDataUri, second.PlaceholderDataUri);
+    }
+
+    [Fact]
+    public void Placeholder_is_a_tiny_data_uri_and_dominant_colour_is_hex()
+    {
+        using var blue = Fixtures.Solid(640, 480, 20, 40, 200);
+        var path = Write("blue.png", blue.PngsaveBuffer());
+        var result = _processor.Render(path, [RenditionSpec.Width(320, "webp")], FocalPoint.Center, _dir.File("out"));
+        Assert.StartsWith("data:image/webp;base64,", result.PlaceholderDataUri);
+        Assert.True(result.PlaceholderDataUri.Length < 1024, $"{result.PlaceholderDataUri.Length} chars");
+        Assert.Matches("^#[0-9a-f]{6}$", result.DominantColor);
+        Assert.Equal("#1428c8", result.DominantColor);
+    }
+
+    [Fact]
+    public void Demo_photo_placeholder_stays_under_one_kilobyte()
+    {
+        var path = Write("demo.jpg", Fixtures.DemoJpeg(900, 600, seed: 11));
+        var result = _processor.Render(path, [RenditionSpec.Width(320, "jpg")], FocalPoint.Center, _dir.File("out"));
+        Assert.True(result.PlaceholderDataUri.Length < 1024, $"{result.PlaceholderDataUri.Length} chars");
+    }
+
+    [Fact]
+    public void Demo_images_differ_per_seed()
+    {
+        var a = _dir.File("a.jpg");
+        var b = _dir.File("b.jpg");
+        DemoImages.WriteJpeg(a, 1, 320, 240);
+        DemoImages.WriteJpeg(b, 2, 320, 240);
+        Assert.NotEqual(File.ReadAllBytes(a), File.ReadAllBytes(b));
+        Assert.Equal((320, 240), (_processor.Probe(a).Width, _processor.Probe(a).Height));
+    }
+
+    [Fact]
+    public void Runtime_blocks_loaders_outside_the_allow_list()
+    {
+        MediaRuntime.Initialize();
+        MediaRuntime.Initialize(); // idempotent
+        Assert.Equal(0, Cache.Max);
+        // GIF is a real libvips loader but not allowed: libvips itself refuses to find it
+        var gif = Write("x.gif", Convert.FromBase64String("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7"));
+        Assert.Null(Image.FindLoad(gif));
+        Assert.Throws<VipsException>(() => { using var _ = Image.NewFromFile(gif); });
+    }
+}
