@@ -15,6 +15,8 @@ public static class ReaderRegistration
         services.AddHttpContextAccessor();
         services.AddScoped<SiteUrls>();
         services.AddScoped<SearchService>();
+        services.AddScoped<PhotoCatalog>();
+        services.AddScoped<IReaderImages>(sp => sp.GetRequiredService<PhotoCatalog>());
         services.AddSingleton<PublishSchedule>();
         services.AddHostedService(sp => sp.GetRequiredService<PublishSchedule>());
         services.AddSingleton<PublicCache>();

@@ -9,7 +9,7 @@ namespace Backstage.Web.Reader;
 public sealed record SearchHit(string Kind, string Title, string Url, string SnippetHtml, double Rank);
 
 /// <summary>
-/// PostgreSQL full-text search over live articles and shows (designer, season, city, description), ranked with
+/// PostgreSQL full-text search over live articles, shows (designer, season, city, description) and photo captions, ranked with
 /// ts_rank and weighted (titles and designers first). The "backstage_search" text-search configuration (migration
 /// ReaderSearch) runs words through unaccent before English stemming, so accents and case never matter. Snippets come
 /// from ts_headline with control characters as match delimiters; the text is then HTML-encoded and only those
@@ -29,6 +29,10 @@ public sealed class SearchService(BackstageDbContext db)
         "(setweight(to_tsvector('backstage_search'::regconfig, s.designer), 'A') || " +
         "setweight(to_tsvector('backstage_search'::regconfig, s.season || ' ' || s.city), 'B') || " +
         "setweight(to_tsvector('backstage_search'::regconfig, coalesce(s.description, '')), 'C'))";
+
+    internal const string PhotoVector =
+        "(setweight(to_tsvector('backstage_search'::regconfig, coalesce(p.caption, '')), 'B') || " +
+        "setweight(to_tsvector('backstage_search'::regconfig, coalesce(p.alt_text, '') || ' ' || coalesce(p.credit, '')), 'C'))";
 
     private const string HeadlineOptions =
         "StartSel=\"\u0001\", StopSel=\"\u0002\", MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=\" … \"";
@@ -50,6 +54,17 @@ public sealed class SearchService(BackstageDbContext db)
                    ts_rank({ShowVector}, q.query), s.date::timestamptz
             FROM shows s, q
             WHERE {ShowVector} @@ q.query
+            UNION ALL
+            SELECT 'Photo', 'At ' || s.designer || ', photo ' || p.position, '/shows/' || s.slug || '/photos/' || p.position,
+                   ts_headline('backstage_search'::regconfig,
+                       translate(coalesce(p.caption, p.alt_text, '') || coalesce(' Photo: ' || p.credit, ''), E'\x01\x02', '  '), q.query, @opts),
+                   ts_rank({PhotoVector}, q.query), s.date::timestamptz
+            FROM photos p JOIN shows s ON s.id = p.show_id, q
+            WHERE p.status = 'Ready' AND {PhotoVector} @@ q.query
+              -- Readers see a photo only in a public gallery: published, or embedded by a live article (GalleryVisibility).
+              AND (EXISTS (SELECT 1 FROM galleries g WHERE g.show_id = p.show_id AND g.published_at IS NOT NULL)
+                   OR EXISTS (SELECT 1 FROM articles a WHERE a.status <> 'Draft' AND a.publish_at <= @now
+                              AND a.body ~* ('(?n)^:::\s*gallery\s+' || s.slug || '\s*(:::)?\s*$')))
         ) hits
         ORDER BY rank DESC, at DESC NULLS LAST, title
         LIMIT @limit

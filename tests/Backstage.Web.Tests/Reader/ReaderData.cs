@@ -5,7 +5,7 @@ using Backstage.Web.Tests.Infrastructure;
 namespace Backstage.Web.Tests.Reader;
 
 /// <summary>Unique test content for the reader's-site tests.</summary>
-internal static class ReaderData
+public static class ReaderData
 {
     /// <summary>A made-up word (letters only) no other test uses, so searches and lists see only this test's rows.</summary>
     public static string Word() => "zq" + new string(Guid.NewGuid().ToString("N")[..12].Select(c => (char)('a' + Convert.ToInt32(c.ToString(), 16))).ToArray());

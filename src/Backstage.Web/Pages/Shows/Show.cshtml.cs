@@ -12,7 +12,7 @@ namespace Backstage.Web.Pages.Shows;
 
 [AllowAnonymous]
 [OutputCache(PolicyName = PublicPageCachePolicy.Name)]
-public sealed class ShowModel(BackstageDbContext db, IGalleryEmbedRenderer galleries, SiteUrls urls) : PageModel
+public sealed class ShowModel(BackstageDbContext db, IGalleryEmbedRenderer galleries, SiteUrls urls, PhotoCatalog photos) : PageModel
 {
     public Show Show { get; private set; } = null!;
     public string GalleryHtml { get; private set; } = "";
@@ -25,8 +25,17 @@ public sealed class ShowModel(BackstageDbContext db, IGalleryEmbedRenderer galle
         if (show is null) return NotFound();
         Show = show;
         GalleryHtml = (await galleries.RenderAsync([slug], ct)).GetValueOrDefault(slug, "");
-        Meta = ReaderMeta.ForShow(show, urls, null, []);
-        Share = new ShareLinks(urls.Absolute($"/shows/{show.Slug}"), $"{show.Title}, {show.Season}");
+        var visible = await photos.CanSeeAsync(show.Id, ct) ? await photos.PhotosAsync(show.Id, ct) : [];
+        var cover = visible.Count == 0 ? null : (await photos.ShowCoversAsync([show.Id], ct)).GetValueOrDefault(show.Id) ?? visible[0];
+        var objects = visible.Select(p => (p, Jpeg: PhotoCatalog.Jpeg(p, 1920))).Where(x => x.Jpeg is not null)
+            .Select(x => ReaderMeta.ImageObject(urls, Galleries.MediaEndpoints.Url(x.p.Id, x.Jpeg!.Spec), PhotoCatalog.PageUrl(show.Slug, x.p.Position),
+                x.p.Caption, CreditName(x.p), x.Jpeg.Width, x.Jpeg.Height)).ToList();
+        var shareImage = cover is null ? null : PhotoCatalog.ShareImage(cover);
+        Meta = ReaderMeta.ForShow(show, urls, shareImage, objects);
+        Share = new ShareLinks(urls.Absolute($"/shows/{show.Slug}"), $"{show.Title}, {show.Season}", shareImage is null ? null : urls.Absolute(shareImage.Url));
         return Page();
     }
+
+    internal static string? CreditName(Galleries.Photo p) => string.IsNullOrWhiteSpace(p.Credit) ? null
+        : p.Credit.Trim() + (string.IsNullOrWhiteSpace(p.Agency) ? "" : " / " + p.Agency.Trim());
 }
