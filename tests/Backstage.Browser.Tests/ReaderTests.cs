@@ -20,7 +20,7 @@ public sealed class ReaderTests(BrowserFixture app) : IClassFixture<BrowserFixtu
     private static Content? _content;
     private static BrowserFixture? _contentOwner;
 
-    /// <summary>Six shows with published galleries (the first with four photos, the others two) and a live article embedding all six.</summary>
+    /// <summary>Six shows with published galleries (the first with four photos, the others one) and a live article embedding all six.</summary>
     private async Task<Content> ContentAsync()
     {
         await Gate.WaitAsync();
@@ -32,7 +32,7 @@ public sealed class ReaderTests(BrowserFixture app) : IClassFixture<BrowserFixtu
             foreach (var designer in new[] { "Dior", "Gucci", "Mugler", "Rochas", "Dries Van Noten", "Marine Serre" })
                 shows.Add(await app.ShowAsync($"{designer} {word}", $"Backstage at {designer}: hair, make-up and the last minutes before the walk."));
             var photos = await ReaderPhotos.AddPublishedPhotosAsync(app, shows[0], 4);
-            foreach (var show in shows.Skip(1)) await ReaderPhotos.AddPublishedPhotosAsync(app, show, 2);
+            foreach (var show in shows.Skip(1)) await ReaderPhotos.AddPublishedPhotosAsync(app, show, 1);
             var body = "Paris closes the fashion month, and backstage is where the week really happens.\n\n" +
                        string.Join("\n\n", shows.Select(s => $"## At {s.Designer}\n\n{s.Description}\n\n::: gallery {s.Slug}"));
             var article = await app.ArticleAsync($"Paris backstage moments {word}", body, "Hairspray, safety pins and nerves of steel.");

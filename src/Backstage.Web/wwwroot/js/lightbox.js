@@ -42,6 +42,7 @@
       if (Math.abs(dx) > 40 && Math.abs(dx) > Math.abs(dy)) move(dx < 0 ? 1 : -1);
     });
     stage.addEventListener('pointercancel', () => { start = null; });
+    stage.addEventListener('dragstart', e => e.preventDefault()); // a mouse drag on the image is a swipe, not a drag-and-drop
   }
 
   function onKey(e) {
