@@ -38,15 +38,15 @@ dotnet build "$WEB" -c Release -v q -nologo >/dev/null
 echo "== starting the app on $BASE (Development: embedded PostgreSQL + demo content, data in $DATA)"
 (
   cd "$WEB"
-  ASPNETCORE_ENVIRONMENT=Development \
-  Backstage__DataDirectory="$DATA" \
-  Logging__LogLevel__Default=Warning \
-  Logging__LogLevel__Microsoft.AspNetCore=Warning \
-  exec dotnet "bin/Release/net10.0/Backstage.Web.dll" --urls "$BASE"
+  exec env ASPNETCORE_ENVIRONMENT=Development \
+    Backstage__DataDirectory="$DATA" \
+    Logging__LogLevel__Default=Warning \
+    Logging__Console__FormatterName=simple \
+    dotnet "bin/Release/net10.0/Backstage.Web.dll" --urls "$BASE"
 ) >"$DATA/app.log" 2>&1 &
 APP_PID=$!
 
-for _ in $(seq 1 120); do curl -fs -o /dev/null "$BASE/health/live" && break; sleep 1; done
+for _ in $(seq 1 600); do curl -fs -o /dev/null "$BASE/health/live" && break; kill -0 "$APP_PID" 2>/dev/null || break; sleep 1; done   # first start seeds demo photos
 curl -fs -o /dev/null "$BASE/health/live" || { echo "app did not start; see $DATA/app.log" >&2; cat "$DATA/app.log" >&2; exit 1; }
 
 echo "== waiting for the demo photos to render (up to ${READY_TIMEOUT}s)"

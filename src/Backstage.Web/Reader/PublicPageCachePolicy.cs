@@ -9,7 +9,7 @@ namespace Backstage.Web.Reader;
 /// <summary>
 /// Output-cache policy of the reader's pages. Only anonymous GET/HEAD requests are looked up or stored: signed-in
 /// readers see their own name (and soon their own pending comments), so they always get a fresh render. Responses that
-/// set a cookie (an antiforgery token in a form, TempData) are never stored, nor are requests carrying a pending
+/// set a cookie or say no-store (an antiforgery token in a form, TempData) are never stored, nor are requests carrying a pending
 /// TempData message. Entries are tagged <see cref="CacheTags.Public"/> and never outlive the next scheduled publish
 /// time, so a scheduled article appears on time even if nothing evicts the cache.
 /// </summary>
@@ -46,7 +46,10 @@ public sealed class PublicPageCachePolicy(PublishSchedule schedule, IOptions<Rea
     ValueTask IOutputCachePolicy.ServeResponseAsync(OutputCacheContext context, CancellationToken ct)
     {
         var response = context.HttpContext.Response;
-        if (response.StatusCode != StatusCodes.Status200OK || !string.IsNullOrEmpty(response.Headers.SetCookie))
+        // Set-Cookie: an antiforgery or TempData cookie. "no-store": antiforgery marks every response that rendered a
+        // token that way even when the cookie already existed — a form token must never be served to someone else.
+        if (response.StatusCode != StatusCodes.Status200OK || !string.IsNullOrEmpty(response.Headers.SetCookie)
+            || response.Headers.CacheControl.Any(v => v?.Contains("no-store", StringComparison.OrdinalIgnoreCase) == true))
         {
             context.AllowCacheStorage = false;
             return ValueTask.CompletedTask;

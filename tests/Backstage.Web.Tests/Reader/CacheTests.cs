@@ -2,6 +2,10 @@ using System.Net;
 using System.Net.Http.Headers;
 using Backstage.Web.Articles;
 using Backstage.Web.Tests.Infrastructure;
+using System.Security.Claims;
+using Backstage.Web.Reader;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Backstage.Web.Tests.Reader;
@@ -132,5 +136,43 @@ public sealed class CacheTests(BackstageFactory factory) : IClassFixture<Backsta
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             Assert.Equal([encoding], response.Content.Headers.ContentEncoding);
         }
+    }
+
+    [Theory]
+    [InlineData("Set-Cookie", "backstage.af=token; path=/")]
+    [InlineData("Cache-Control", "no-cache, no-store")] // what antiforgery sets whenever a form token was rendered
+    public async Task Responses_with_cookies_or_form_tokens_are_never_stored(string header, string value)
+    {
+        var policy = (IOutputCachePolicy)factory.Services.GetRequiredService<PublicPageCachePolicy>();
+        var plain = await DecideAsync(policy, _ => { });
+        Assert.True(plain.AllowCacheStorage);
+        var marked = await DecideAsync(policy, r => r.Headers[header] = value);
+        Assert.False(marked.AllowCacheStorage);
+    }
+
+    [Fact]
+    public async Task Signed_in_requests_never_look_up_or_store()
+    {
+        var policy = (IOutputCachePolicy)factory.Services.GetRequiredService<PublicPageCachePolicy>();
+        var http = new DefaultHttpContext { RequestServices = factory.Services };
+        http.Request.Method = "GET";
+        http.User = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, "someone")], "cookie"));
+        var context = new OutputCacheContext { HttpContext = http };
+        await policy.CacheRequestAsync(context, default);
+        Assert.False(context.AllowCacheLookup);
+        Assert.False(context.AllowCacheStorage);
+    }
+
+    private async Task<OutputCacheContext> DecideAsync(IOutputCachePolicy policy, Action<HttpResponse> respond)
+    {
+        var http = new DefaultHttpContext { RequestServices = factory.Services };
+        http.Request.Method = "GET";
+        var context = new OutputCacheContext { HttpContext = http };
+        await policy.CacheRequestAsync(context, default);
+        Assert.True(context.AllowCacheLookup);
+        http.Response.StatusCode = 200;
+        respond(http.Response);
+        await policy.ServeResponseAsync(context, default);
+        return context;
     }
 }
