@@ -5,6 +5,7 @@ using Backstage.Web.Comments;
 using Backstage.Web.Data;
 using Backstage.Web.Galleries;
 using Backstage.Web.Hosting;
+using Backstage.Web.Reader;
 
 // "migrate" and "admin create …" are operator commands; everything else starts the site.
 var command = AccountCommands.IsCommand(args) ? args : null;
@@ -23,6 +24,7 @@ builder.AddBackstageArticles();
 builder.AddBackstageComments();
 builder.AddBackstageGalleries();
 builder.AddBackstageWeb();
+builder.AddBackstageReader();
 
 var app = builder.Build();
 if (command is not null)
@@ -31,6 +33,7 @@ if (command is not null)
 await app.PrepareDatabaseAsync();
 app.UseBackstageWeb();
 app.MapMedia();
+app.MapReader();
 await app.RunAsync();
 return 0;
 

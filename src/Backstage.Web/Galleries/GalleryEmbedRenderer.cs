@@ -52,7 +52,7 @@ internal sealed class GalleryEmbedRenderer(BackstageDbContext db, GalleryVisibil
                     .Append(enc.Encode($"Gallery: {s.Title}")).Append("\">");
                 foreach (var p in list)
                 {
-                    AppendFigure(html, p, first, enc);
+                    AppendFigure(html, p, first, enc, Reader.PhotoCatalog.PageUrl(s.Slug, p.Position)); // reader: photo pages + lightbox
                     first = false;
                 }
                 html.Append("</section>");
@@ -62,7 +62,7 @@ internal sealed class GalleryEmbedRenderer(BackstageDbContext db, GalleryVisibil
         return result;
     }
 
-    internal static void AppendFigure(StringBuilder html, Photo p, bool eager, HtmlEncoder enc)
+    internal static void AppendFigure(StringBuilder html, Photo p, bool eager, HtmlEncoder enc, string? pageUrl = null)
     {
         var widths = p.Renditions.Where(r => r.Spec.StartsWith('w')).ToList();
         string SrcSet(string ext) => string.Join(", ", widths.Where(r => r.Spec.EndsWith("." + ext, StringComparison.Ordinal))
@@ -74,6 +74,12 @@ internal sealed class GalleryEmbedRenderer(BackstageDbContext db, GalleryVisibil
             ? $"background-color:{p.DominantColor};background-image:url('{p.PlaceholderDataUri}');background-size:cover"
             : $"background-color:{p.DominantColor}";
         html.Append("<figure class=\"gallery-photo\" id=\"photo-").Append(p.Id.ToString(CultureInfo.InvariantCulture)).Append("\">");
+        if (pageUrl is not null) // the photo's own page; lightbox.js opens it in place
+        {
+            html.Append("<a class=\"photo-link\" href=\"").Append(enc.Encode(pageUrl)).Append('"');
+            if (p.Decorative || string.IsNullOrWhiteSpace(p.AltText)) html.Append(" aria-label=\"Open photo ").Append(p.Position.ToString(CultureInfo.InvariantCulture)).Append('"');
+            html.Append('>');
+        }
         html.Append("<picture>");
         foreach (var (ext, type) in new[] { ("avif", "image/avif"), ("webp", "image/webp") })
         {
@@ -88,6 +94,7 @@ internal sealed class GalleryEmbedRenderer(BackstageDbContext db, GalleryVisibil
         html.Append(eager ? " loading=\"eager\" fetchpriority=\"high\"" : " loading=\"lazy\"").Append(" decoding=\"async\"");
         html.Append(" style=\"").Append(enc.Encode(style)).Append("\">");
         html.Append("</picture>");
+        if (pageUrl is not null) html.Append("</a>");
         if (p.CreditLine is not null || !string.IsNullOrWhiteSpace(p.Caption))
         {
             html.Append("<figcaption>");

@@ -34,19 +34,4 @@ public sealed class GalleryVisibility(BackstageDbContext db, TimeProvider clock)
     }
 
     public async Task<bool> IsShowPublicAsync(int showId, CancellationToken ct) => (await PublicShowIdsAsync([showId], ct)).Contains(showId);
-
-    /// <summary>
-    /// The public cover rendition of a show's gallery for social cards (1200×630 crop): the chosen cover if Ready,
-    /// else the first Ready photo; null when the gallery is not public or has no Ready photo.
-    /// </summary>
-    public async Task<string?> OpenGraphImageAsync(int showId, CancellationToken ct)
-    {
-        if (!await IsShowPublicAsync(showId, ct)) return null;
-        var coverId = await db.Set<Gallery>().Where(g => g.ShowId == showId).Select(g => g.CoverPhotoId).FirstOrDefaultAsync(ct);
-        var photo = await db.Set<Photo>().AsNoTracking()
-            .Where(p => p.ShowId == showId && p.Status == PhotoStatus.Ready && p.RenderedFocalKey != null)
-            .OrderBy(p => p.Id == coverId ? 0 : 1).ThenBy(p => p.Position)
-            .Select(p => new { p.Id, p.RenderedFocalKey }).FirstOrDefaultAsync(ct);
-        return photo is null ? null : MediaEndpoints.Url(photo.Id, $"{photo.RenderedFocalKey}/{Media.RenditionPlanner.OpenGraph.Name}");
-    }
 }

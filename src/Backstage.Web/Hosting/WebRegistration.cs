@@ -1,4 +1,5 @@
 using Backstage.Web.Accounts;
+using Backstage.Web.Reader;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.HttpOverrides;
 
@@ -37,6 +38,7 @@ public static class WebRegistration
         if (!app.Environment.IsDevelopment()) app.UseHsts();
         app.UseExceptionHandler("/errors/500");
         app.UseStatusCodePagesWithReExecute("/errors/{0}");
+        app.UseReaderCompression();
         app.UseStaticFiles(new StaticFileOptions
         {
             OnPrepareResponse = ctx =>

@@ -1,20 +1,23 @@
 using Backstage.Web.Articles;
 using Backstage.Web.Data;
 using Backstage.Web.Shows;
+using Backstage.Web.Reader;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.EntityFrameworkCore;
 
 namespace Backstage.Web.Pages.Shows;
 
 [AllowAnonymous]
-public sealed class ShowModel(BackstageDbContext db, IGalleryEmbedRenderer galleries, Galleries.GalleryVisibility visibility) : PageModel
+[OutputCache(PolicyName = PublicPageCachePolicy.Name)]
+public sealed class ShowModel(BackstageDbContext db, IGalleryEmbedRenderer galleries, SiteUrls urls, PhotoCatalog photos) : PageModel
 {
     public Show Show { get; private set; } = null!;
     public string GalleryHtml { get; private set; } = "";
-    /// <summary>Absolute URL of the gallery's cover crop for social cards, when the gallery is public.</summary>
-    public string? OpenGraphImage { get; private set; }
+    public PageMeta Meta { get; private set; } = null!;
+    public ShareLinks Share { get; private set; } = null!;
 
     public async Task<IActionResult> OnGetAsync(string slug, CancellationToken ct)
     {
@@ -22,7 +25,17 @@ public sealed class ShowModel(BackstageDbContext db, IGalleryEmbedRenderer galle
         if (show is null) return NotFound();
         Show = show;
         GalleryHtml = (await galleries.RenderAsync([slug], ct)).GetValueOrDefault(slug, "");
-        if (await visibility.OpenGraphImageAsync(show.Id, ct) is { } og) OpenGraphImage = $"{Request.Scheme}://{Request.Host}{og}";
+        var visible = await photos.CanSeeAsync(show.Id, ct) ? await photos.PhotosAsync(show.Id, ct) : [];
+        var cover = visible.Count == 0 ? null : (await photos.ShowCoversAsync([show.Id], ct)).GetValueOrDefault(show.Id) ?? visible[0];
+        var objects = visible.Select(p => (p, Jpeg: PhotoCatalog.Jpeg(p, 1920))).Where(x => x.Jpeg is not null)
+            .Select(x => ReaderMeta.ImageObject(urls, Galleries.MediaEndpoints.Url(x.p.Id, x.Jpeg!.Spec), PhotoCatalog.PageUrl(show.Slug, x.p.Position),
+                x.p.Caption, CreditName(x.p), x.Jpeg.Width, x.Jpeg.Height)).ToList();
+        var shareImage = cover is null ? null : PhotoCatalog.ShareImage(cover);
+        Meta = ReaderMeta.ForShow(show, urls, shareImage, objects);
+        Share = new ShareLinks(urls.Absolute($"/shows/{show.Slug}"), $"{show.Title}, {show.Season}", shareImage is null ? null : urls.Absolute(shareImage.Url));
         return Page();
     }
+
+    internal static string? CreditName(Galleries.Photo p) => string.IsNullOrWhiteSpace(p.Credit) ? null
+        : p.Credit.Trim() + (string.IsNullOrWhiteSpace(p.Agency) ? "" : " / " + p.Agency.Trim());
 }

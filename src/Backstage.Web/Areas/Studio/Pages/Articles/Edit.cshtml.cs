@@ -9,7 +9,8 @@ using Microsoft.EntityFrameworkCore;
 namespace Backstage.Web.Areas.Studio.Pages.Articles;
 
 /// <summary>Create and edit one article: save, publish now, schedule, unpublish. One form, one page.</summary>
-public sealed class EditModel(BackstageDbContext db, IEnumerable<IPublishCheck> checks, SiteTime time, UserManager<Accounts.AppUser> users) : PageModel
+public sealed class EditModel(BackstageDbContext db, IEnumerable<IPublishCheck> checks, SiteTime time, UserManager<Accounts.AppUser> users,
+    Reader.PublicCache publicCache) : PageModel
 {
     [BindProperty] public ArticleInput Input { get; set; } = new();
     public int? Id { get; private set; }
@@ -119,6 +120,7 @@ public sealed class EditModel(BackstageDbContext db, IEnumerable<IPublishCheck> 
             ModelState.AddModelError("Input.Slug", $"Another article already uses the address /articles/{slug}. Choose another.");
             return Page();
         }
+        await publicCache.InvalidateAsync(ct); // readers see the change (or its absence) at once
         TempData["Flash"] = action switch
         {
             "publish" => "Published. It is live now.",

@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Backstage.Web.Areas.Studio.Pages.Shows;
 
-public sealed class EditModel(BackstageDbContext db, TimeProvider clock) : PageModel
+public sealed class EditModel(BackstageDbContext db, TimeProvider clock, Reader.PublicCache publicCache) : PageModel
 {
     [BindProperty] public ShowInput Input { get; set; } = new();
     public int? Id { get; private set; }
@@ -78,6 +78,7 @@ public sealed class EditModel(BackstageDbContext db, TimeProvider clock) : PageM
             ModelState.AddModelError("Input.Slug", $"Another show already uses the address /shows/{slug}. Choose another.");
             return Page();
         }
+        await publicCache.InvalidateAsync(ct); // readers see the change at once
         TempData["Flash"] = $"Saved {show.Title}.";
         return RedirectToPage(new { id = show.Id });
     }

@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# Reader pages under load: the cached demo article page and a show page, side by side in one run with the same
+# article HTML served as a static file by the same Kestrel. Loopback only, every wrk run bounded in time.
+#
+#   bench/load/run.sh                      # defaults: wrk -t2 -c32 -d15s
+#   DURATION=30s CONNECTIONS=64 bench/load/run.sh
+#   WRITE_DOCS=0 bench/load/run.sh         # print the table only; don't rewrite docs/benchmarks.md
+#
+# Needs: .NET SDK, PostgreSQL binaries (the app's embedded cluster, Development mode), wrk, curl.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+WEB="$ROOT/src/Backstage.Web"
+PORT="${PORT:-5399}"
+BASE="http://127.0.0.1:$PORT"
+THREADS="${THREADS:-2}"
+CONNECTIONS="${CONNECTIONS:-32}"
+DURATION="${DURATION:-15s}"
+READY_TIMEOUT="${READY_TIMEOUT:-900}"   # seconds to wait for the demo photos to render
+WRITE_DOCS="${WRITE_DOCS:-1}"
+ARTICLE="/articles/paris-fashion-week-the-coolest-backstage-moments"
+SHOW="/shows/dior-fw25"
+STATIC="/bench/article.html"
+
+command -v wrk >/dev/null || { echo "wrk not found: apt-get install -y wrk" >&2; exit 1; }
+DATA="$(mktemp -d /tmp/backstage-bench-XXXXXX)"
+chmod 755 "$DATA"   # the embedded cluster runs as the postgres user when started as root
+APP_PID=""
+cleanup() {
+  [[ -n "$APP_PID" ]] && kill "$APP_PID" 2>/dev/null && wait "$APP_PID" 2>/dev/null || true
+  rm -rf "$WEB/wwwroot/bench" "$DATA"
+}
+trap cleanup EXIT
+
+echo "== building Release"
+dotnet build "$WEB" -c Release -v q -nologo >/dev/null
+
+echo "== starting the app on $BASE (Development: embedded PostgreSQL + demo content, data in $DATA)"
+(
+  cd "$WEB"
+  exec env ASPNETCORE_ENVIRONMENT=Development \
+    Backstage__DataDirectory="$DATA" \
+    Logging__LogLevel__Default=Warning \
+    Logging__Console__FormatterName=simple \
+    dotnet "bin/Release/net10.0/Backstage.Web.dll" --urls "$BASE"
+) >"$DATA/app.log" 2>&1 &
+APP_PID=$!
+
+for _ in $(seq 1 600); do curl -fs -o /dev/null "$BASE/health/live" && break; kill -0 "$APP_PID" 2>/dev/null || break; sleep 1; done   # first start seeds demo photos
+curl -fs -o /dev/null "$BASE/health/live" || { echo "app did not start; see $DATA/app.log" >&2; cat "$DATA/app.log" >&2; exit 1; }
+
+echo "== waiting for the demo photos to render (up to ${READY_TIMEOUT}s)"
+expected=36
+deadline=$((SECONDS + READY_TIMEOUT))
+while :; do
+  n=$(curl -fs "$BASE/sitemap.xml" | grep -c "<image:loc>" || true)
+  [[ "$n" -ge "$expected" ]] && break
+  if (( SECONDS > deadline )); then echo "only $n of $expected photos rendered; measuring anyway" >&2; break; fi
+  sleep 5
+done
+
+echo "== warming the cache and saving the article HTML as a static file"
+mkdir -p "$WEB/wwwroot/bench"
+curl -fs "$BASE$ARTICLE" -o "$WEB/wwwroot/bench/article.html"
+for url in "$ARTICLE" "$SHOW" "$STATIC"; do curl -fs -o /dev/null "$BASE$url"; curl -fsI "$BASE$url" | grep -qi "^content-type" ; done
+age=$(curl -fsI "$BASE$ARTICLE" | tr -d '\r' | awk -F': ' 'tolower($1)=="age"{print $2}')
+[[ -n "$age" ]] || echo "warning: the article page was not served from the output cache (no Age header)" >&2
+bytes=$(stat -c %s "$WEB/wwwroot/bench/article.html")
+
+run() { # name url → "name rps p99"
+  local out rps p99
+  out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$BASE$2")
+  rps=$(awk '/^Requests\/sec:/{print $2}' <<<"$out")
+  p99=$(awk '$1=="99%"{print $2}' <<<"$out")
+  local non2xx
+  non2xx=$(awk '/Non-2xx or 3xx responses:/{print $5}' <<<"$out")
+  [[ -z "$non2xx" ]] || echo "warning: $1 had $non2xx non-2xx responses" >&2
+  printf '%s %s %s\n' "$1" "$rps" "$p99"
+}
+
+echo "== wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency (each target in turn)"
+results=()
+results+=("$(run static "$STATIC")")
+results+=("$(run article "$ARTICLE")")
+results+=("$(run show "$SHOW")")
+
+static_rps=$(awk '$1=="static"{print $2}' <<<"$(printf '%s\n' "${results[@]}")")
+article_rps=$(awk '$1=="article"{print $2}' <<<"$(printf '%s\n' "${results[@]}")")
+ratio=$(awk -v a="$article_rps" -v s="$static_rps" 'BEGIN{printf "%.2f", a/s}')
+verdict=$(awk -v r="$ratio" 'BEGIN{print (r >= 0.5) ? "met" : "NOT met"}')
+
+table="| Target | URL | Requests/s | p99 latency |
+|---|---|---:|---:|"
+for line in "${results[@]}"; do
+  read -r name rps p99 <<<"$line"
+  case $name in static) url=$STATIC;; article) url=$ARTICLE;; show) url=$SHOW;; esac
+  table+=$'\n'"| $name | \`$url\` | $rps | $p99 |"
+done
+echo
+echo "$table"
+echo
+echo "article / static throughput: $ratio (target >= 0.5: $verdict); article HTML $bytes bytes"
+
+if [[ "$WRITE_DOCS" == "1" ]]; then
+  cpu=$(lscpu | awk -F': +' '/^Model name/{print $2; exit}')
+  cores=$(nproc)
+  section="## Reader pages under load
+
+Measured $(date -u +"%Y-%m-%d %H:%M UTC") on $cores cores ($cpu), shared with other work; wrk and the app on the same
+machine over loopback. Release build, Development environment (embedded PostgreSQL, demo content: the demo article
+with six galleries of six photos). \`wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency\`, one target after the other in
+the same run, against the same Kestrel: the article page and a show page from the output cache (anonymous requests,
+no Accept-Encoding), and the article's own HTML ($bytes bytes) saved under wwwroot and served by the static-file middleware.
+
+$table
+
+Cached article page at **$ratio×** the static file's throughput (target: at least 0.5×; $verdict).
+
+Reproduce: \`bench/load/run.sh\` (options: \`DURATION\`, \`CONNECTIONS\`, \`THREADS\`, \`PORT\`, \`WRITE_DOCS=0\`). It builds
+Release, starts the app on a fresh temporary data directory, waits for the demo photos to render, warms the cache, writes
+\`wwwroot/bench/article.html\` for the run and removes it afterwards, and rewrites this section.
+"
+  doc="$ROOT/docs/benchmarks.md"
+  [[ -f "$doc" ]] || printf '# Benchmarks\n\n' >"$doc"
+  python3 - "$doc" "$section" <<'PY'
+import re, sys
+path, section = sys.argv[1], sys.argv[2]
+text = open(path).read()
+pattern = re.compile(r"^## Reader pages under load\n.*?(?=^## |\Z)", re.S | re.M)
+text = pattern.sub(lambda m: section + "\n", text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + section
+open(path, "w").write(text)
+PY
+  echo "== wrote $doc"
+fi

@@ -1,0 +1,77 @@
+using System.Text;
+using System.Text.Encodings.Web;
+using Backstage.Web.Articles;
+using Backstage.Web.Data;
+using Backstage.Web.Galleries;
+using Backstage.Web.Reader;
+using Backstage.Web.Shows;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.OutputCaching;
+using Microsoft.EntityFrameworkCore;
+
+namespace Backstage.Web.Pages.Photos;
+
+/// <summary>
+/// One photo's own page: shareable and indexable, with previous/next, caption, credit, the stories it appears in and
+/// a way back to the gallery. The lightbox (lightbox.js) shows the same photo in place and puts this URL in the
+/// address bar. 404 unless the photo is Ready and its gallery public.
+/// </summary>
+[AllowAnonymous]
+[OutputCache(PolicyName = PublicPageCachePolicy.Name)]
+public sealed class PhotoModel(BackstageDbContext db, PhotoCatalog catalog, SiteUrls urls) : PageModel
+{
+    public Show Show { get; private set; } = null!;
+    public Photo Photo { get; private set; } = null!;
+    public int Index { get; private set; }
+    public int Count { get; private set; }
+    public int? PreviousPosition { get; private set; }
+    public int? NextPosition { get; private set; }
+    public string FigureHtml { get; private set; } = "";
+    public IReadOnlyList<Article> Articles { get; private set; } = [];
+    public PageMeta Meta { get; private set; } = null!;
+    public ShareLinks Share { get; private set; } = null!;
+    public string Title => string.IsNullOrWhiteSpace(Photo.Caption)
+        ? $"{Show.Title}, {Show.Season}: photo {Index} of {Count}"
+        : Photo.Caption.Trim();
+
+    public async Task<IActionResult> OnGetAsync(string slug, int n, CancellationToken ct)
+    {
+        var show = await db.Shows.AsNoTracking().FirstOrDefaultAsync(s => s.Slug == slug, ct);
+        if (show is null || !await catalog.CanSeeAsync(show.Id, ct)) return NotFound();
+        var photos = await catalog.PhotosAsync(show.Id, ct);
+        var i = photos.FindIndex(p => p.Position == n);
+        if (i < 0) return NotFound();
+        (Show, Photo, Index, Count) = (show, photos[i], i + 1, photos.Count);
+        PreviousPosition = i > 0 ? photos[i - 1].Position : null;
+        NextPosition = i < photos.Count - 1 ? photos[i + 1].Position : null;
+
+        var html = new StringBuilder();
+        GalleryEmbedRenderer.AppendFigure(html, Photo, eager: true, HtmlEncoder.Default);
+        FigureHtml = html.ToString();
+        Articles = await catalog.ArticlesEmbeddingAsync(show, ct);
+
+        var path = PhotoCatalog.PageUrl(show.Slug, Photo.Position);
+        var share = PhotoCatalog.ShareImage(Photo);
+        var full = PhotoCatalog.Jpeg(Photo, 1920);
+        var data = ReaderMeta.ImageObject(urls, full is null ? path : MediaEndpoints.Url(Photo.Id, full.Spec), path, Photo.Caption,
+            Photo.CreditLine is null ? null : Photo.Credit!.Trim() + (string.IsNullOrWhiteSpace(Photo.Agency) ? "" : " / " + Photo.Agency.Trim()),
+            full?.Width, full?.Height);
+        data["@context"] = "https://schema.org";
+        data["name"] = Title;
+        data["description"] = Photo.AltText;
+        data["isPartOf"] = new Dictionary<string, object?> { ["@type"] = "ImageGallery", ["name"] = $"{show.Title}, {show.Season}", ["url"] = urls.Absolute($"/shows/{show.Slug}") };
+        Meta = new PageMeta
+        {
+            Title = Title,
+            Description = Photo.AltText ?? show.Description,
+            CanonicalPath = path,
+            Image = share,
+            ModifiedTime = Photo.UpdatedAt,
+            JsonLd = data,
+        };
+        Share = new ShareLinks(urls.Absolute(path), Title, full is null ? null : urls.Absolute(MediaEndpoints.Url(Photo.Id, full.Spec)));
+        return Page();
+    }
+}

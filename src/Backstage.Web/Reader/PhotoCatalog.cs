@@ -1,0 +1,129 @@
+using System.Globalization;
+using Backstage.Media;
+using Backstage.Web.Accounts;
+using Backstage.Web.Articles;
+using Backstage.Web.Data;
+using Backstage.Web.Galleries;
+using Backstage.Web.Shows;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.EntityFrameworkCore;
+
+namespace Backstage.Web.Reader;
+
+/// <summary>
+/// The reader's view of photos: what may be shown (Ready photos of public galleries — editors also see unpublished
+/// ones, like the gallery embed), where each photo's own page is (/shows/{slug}/photos/{position}), which crop to use
+/// for covers and OpenGraph, and the pictures for the home page, feed and sitemap (<see cref="IReaderImages"/>).
+/// </summary>
+public sealed class PhotoCatalog(BackstageDbContext db, GalleryVisibility visibility, TimeProvider clock, IHttpContextAccessor http,
+    IAuthorizationService authz) : IReaderImages
+{
+    public static string PageUrl(string showSlug, int position) => $"/shows/{showSlug}/photos/{position.ToString(CultureInfo.InvariantCulture)}";
+
+    /// <summary>A crop rendition's URL (current focal variant), or null while it is not rendered.</summary>
+    public static Rendition? Crop(Photo p, RenditionSpec spec)
+    {
+        var name = "/" + spec.Name;
+        return p.Renditions.FirstOrDefault(r => r.Spec == p.RenderedFocalKey + name)
+               ?? p.Renditions.Where(r => r.Spec.EndsWith(name, StringComparison.Ordinal)).MaxBy(r => r.CreatedAt);
+    }
+
+    /// <summary>The largest JPEG width rendition no wider than <paramref name="maxWidth"/> (else the smallest).</summary>
+    public static Rendition? Jpeg(Photo p, int maxWidth)
+    {
+        var jpgs = p.Renditions.Where(r => r.Spec.StartsWith('w') && r.Spec.EndsWith(".jpg", StringComparison.Ordinal)).OrderBy(r => r.Width).ToList();
+        return jpgs.LastOrDefault(r => r.Width <= maxWidth) ?? jpgs.FirstOrDefault();
+    }
+
+    public static string? Alt(Photo p) => p.Decorative ? "" : p.AltText;
+
+    public async Task<bool> CanSeeAsync(int showId, CancellationToken ct) =>
+        await visibility.IsShowPublicAsync(showId, ct) || await IsEditorAsync();
+
+    private async Task<bool> IsEditorAsync() =>
+        http.HttpContext?.User is { Identity.IsAuthenticated: true } user && (await authz.AuthorizeAsync(user, Policies.Studio)).Succeeded;
+
+    /// <summary>Ready photos of a show in gallery order, with renditions (call <see cref="CanSeeAsync"/> first).</summary>
+    public async Task<List<Photo>> PhotosAsync(int showId, CancellationToken ct) =>
+        await db.Set<Photo>().AsNoTracking().Include(p => p.Renditions)
+            .Where(p => p.ShowId == showId && p.Status == PhotoStatus.Ready)
+            .OrderBy(p => p.Position).ThenBy(p => p.Id).ToListAsync(ct);
+
+    /// <summary>Live articles that embed this show's gallery, newest first.</summary>
+    public async Task<List<Article>> ArticlesEmbeddingAsync(Show show, CancellationToken ct)
+    {
+        var slug = show.Slug;
+        var candidates = await db.Articles.AsNoTracking().Live(clock.GetUtcNow()).Where(a => a.Body.Contains(slug))
+            .OrderByDescending(a => a.PublishAt).ToListAsync(ct);
+        return candidates.Where(a => MarkdownRenderer.GallerySlugs(a.Body).Contains(slug)).ToList();
+    }
+
+    /// <summary>Each show's cover (the gallery's chosen cover, else its first Ready photo), public galleries only.</summary>
+    public async Task<Dictionary<int, Photo>> ShowCoversAsync(IReadOnlyCollection<int> showIds, CancellationToken ct)
+    {
+        var visible = await visibility.PublicShowIdsAsync(showIds, ct);
+        if (visible.Count == 0) return [];
+        var chosen = await db.Set<Gallery>().AsNoTracking().Where(g => visible.Contains(g.ShowId) && g.CoverPhotoId != null)
+            .ToDictionaryAsync(g => g.ShowId, g => g.CoverPhotoId!.Value, ct);
+        var chosenIds = chosen.Values.ToList();
+        var photos = await db.Set<Photo>().AsNoTracking().Include(p => p.Renditions)
+            .Where(p => visible.Contains(p.ShowId) && p.Status == PhotoStatus.Ready
+                        && (chosenIds.Contains(p.Id) || p.Position == db.Set<Photo>()
+                            .Where(q => q.ShowId == p.ShowId && q.Status == PhotoStatus.Ready).Min(q => q.Position)))
+            .ToListAsync(ct);
+        var result = new Dictionary<int, Photo>();
+        foreach (var group in photos.GroupBy(p => p.ShowId))
+        {
+            var cover = chosen.TryGetValue(group.Key, out var id) ? group.FirstOrDefault(p => p.Id == id) : null;
+            result[group.Key] = cover ?? group.OrderBy(p => p.Position).ThenBy(p => p.Id).First();
+        }
+        return result;
+    }
+
+    /// <summary>Cover photo of each article: the cover of the first embedded gallery that has one.</summary>
+    public async Task<Dictionary<int, Photo>> ArticleCoverPhotosAsync(IReadOnlyCollection<Article> articles, CancellationToken ct)
+    {
+        var slugsByArticle = articles.ToDictionary(a => a.Id, a => MarkdownRenderer.GallerySlugs(a.Body));
+        var allSlugs = slugsByArticle.Values.SelectMany(s => s).Distinct().ToList();
+        if (allSlugs.Count == 0) return [];
+        var shows = await db.Shows.AsNoTracking().Where(s => allSlugs.Contains(s.Slug)).ToDictionaryAsync(s => s.Slug, s => s.Id, ct);
+        var covers = await ShowCoversAsync(shows.Values.ToList(), ct);
+        var result = new Dictionary<int, Photo>();
+        foreach (var (articleId, slugs) in slugsByArticle)
+            foreach (var slug in slugs)
+                if (shows.TryGetValue(slug, out var showId) && covers.TryGetValue(showId, out var cover)) { result[articleId] = cover; break; }
+        return result;
+    }
+
+    public static ReaderImage? CoverImage(Photo p) =>
+        Crop(p, RenditionPlanner.Grid) is { } r ? new ReaderImage(MediaEndpoints.Url(p.Id, r.Spec), r.ContentType, r.Width, r.Height, Alt(p)) : null;
+
+    public static MetaImage? ShareImage(Photo p) =>
+        Crop(p, RenditionPlanner.OpenGraph) is { } r ? new MetaImage(MediaEndpoints.Url(p.Id, r.Spec), r.Width, r.Height, Alt(p)) : null;
+
+    async Task<IReadOnlyDictionary<int, ReaderImage>> IReaderImages.ArticleCoversAsync(IReadOnlyCollection<Article> articles, CancellationToken ct)
+    {
+        var result = new Dictionary<int, ReaderImage>();
+        foreach (var (id, photo) in await ArticleCoverPhotosAsync(articles, ct))
+            if (CoverImage(photo) is { } image) result[id] = image;
+        return result;
+    }
+
+    async Task<MetaImage?> IReaderImages.ArticleShareImageAsync(Article article, CancellationToken ct) =>
+        (await ArticleCoverPhotosAsync([article], ct)).TryGetValue(article.Id, out var p) ? ShareImage(p) : null;
+
+    async Task<IReadOnlyList<SitemapPhotoPage>> IReaderImages.SitemapPhotoPagesAsync(CancellationToken ct)
+    {
+        var shows = await db.Shows.AsNoTracking().Select(s => new { s.Id, s.Slug }).ToListAsync(ct);
+        var visible = await visibility.PublicShowIdsAsync(shows.Select(s => s.Id).ToList(), ct);
+        var slugs = shows.Where(s => visible.Contains(s.Id)).ToDictionary(s => s.Id, s => s.Slug);
+        var photos = await db.Set<Photo>().AsNoTracking().Include(p => p.Renditions)
+            .Where(p => visible.Contains(p.ShowId) && p.Status == PhotoStatus.Ready)
+            .OrderBy(p => p.ShowId).ThenBy(p => p.Position).ThenBy(p => p.Id).ToListAsync(ct);
+        var pages = new List<SitemapPhotoPage>();
+        foreach (var p in photos)
+            if (Jpeg(p, 1920) is { } image)
+                pages.Add(new SitemapPhotoPage(PageUrl(slugs[p.ShowId], p.Position), MediaEndpoints.Url(p.Id, image.Spec), p.UpdatedAt));
+        return pages;
+    }
+}

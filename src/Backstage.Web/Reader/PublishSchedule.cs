@@ -1,0 +1,82 @@
+using Backstage.Web.Articles;
+using Backstage.Web.Data;
+using Backstage.Web.Hosting;
+using Microsoft.AspNetCore.OutputCaching;
+using Microsoft.EntityFrameworkCore;
+
+namespace Backstage.Web.Reader;
+
+/// <summary>
+/// Knows the next time a scheduled article goes live and evicts the public pages when it comes, so scheduled
+/// articles appear by themselves. Re-reads the schedule when told (<see cref="Reschedule"/>, after a studio save) and
+/// at least every minute (another node may have scheduled something). The output-cache policy also caps every entry's
+/// lifetime at that time, so a page rendered just before it cannot outlive it.
+/// </summary>
+public sealed class PublishSchedule(IServiceScopeFactory scopes, IOutputCacheStore cache, TimeProvider clock, ILogger<PublishSchedule> log)
+    : BackgroundService
+{
+    private static readonly TimeSpan Refresh = TimeSpan.FromMinutes(1);
+    private long _nextTicks = long.MaxValue; // UTC ticks; MaxValue = nothing scheduled (or not known yet)
+    private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public DateTimeOffset? NextPublishAt
+    {
+        get { var t = Interlocked.Read(ref _nextTicks); return t == long.MaxValue ? null : new DateTimeOffset(t, TimeSpan.Zero); }
+        private set => Interlocked.Exchange(ref _nextTicks, value?.UtcTicks ?? long.MaxValue);
+    }
+
+    /// <summary>Read the schedule again now (an article was saved, published, scheduled or unpublished).</summary>
+    public void Reschedule() => _wake.TrySetResult();
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var wake = _wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var delay = Refresh;
+            try
+            {
+                var now = clock.GetUtcNow();
+                var next = await NextAsync(now, stoppingToken);
+                NextPublishAt = next;
+                if (next is { } at && at - now < delay) delay = at - now;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                log.LogWarning(e, "Could not read the publishing schedule; retrying shortly");
+                delay = TimeSpan.FromSeconds(10);
+            }
+
+            try
+            {
+                await Task.WhenAny(wake.Task, Task.Delay(delay < TimeSpan.Zero ? TimeSpan.Zero : delay, clock, stoppingToken));
+            }
+            catch (OperationCanceledException) { return; }
+
+            if (NextPublishAt is { } due && due <= clock.GetUtcNow())
+            {
+                log.LogInformation("Scheduled publish time {At} reached: evicting public pages", due);
+                NextPublishAt = null;
+                await cache.EvictByTagAsync(CacheTags.Public, stoppingToken);
+            }
+        }
+    }
+
+    private async Task<DateTimeOffset?> NextAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        using var scope = scopes.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<BackstageDbContext>();
+        return await db.Articles.Where(a => a.Status != ArticleStatus.Draft && a.PublishAt > now)
+            .MinAsync(a => a.PublishAt, ct);
+    }
+}
+
+/// <summary>What a save that readers can see calls: evicts every public page and re-reads the publishing schedule.</summary>
+public sealed class PublicCache(IOutputCacheStore cache, PublishSchedule schedule)
+{
+    public async Task InvalidateAsync(CancellationToken ct)
+    {
+        await cache.EvictByTagAsync(CacheTags.Public, ct);
+        schedule.Reschedule();
+    }
+}

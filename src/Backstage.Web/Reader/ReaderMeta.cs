@@ -1,0 +1,66 @@
+using Backstage.Web.Articles;
+using Backstage.Web.Shows;
+
+namespace Backstage.Web.Reader;
+
+/// <summary>PageMeta and JSON-LD for the reader's pages.</summary>
+public static class ReaderMeta
+{
+    public static PageMeta ForArticle(Article a, SiteUrls urls, MetaImage? image)
+    {
+        var url = urls.Absolute($"/articles/{a.Slug}");
+        var data = JsonLd.Thing("NewsArticle");
+        data["headline"] = a.Title;
+        data["description"] = a.Standfirst;
+        data["url"] = url;
+        data["mainEntityOfPage"] = url;
+        data["datePublished"] = a.PublishAt is { } p ? JsonLd.Date(p) : null;
+        data["dateModified"] = JsonLd.Date(a.UpdatedAt > (a.PublishAt ?? a.UpdatedAt) ? a.UpdatedAt : a.PublishAt ?? a.UpdatedAt);
+        if (a.Author?.DisplayName is { Length: > 0 } author)
+            data["author"] = new Dictionary<string, object?> { ["@type"] = "Person", ["name"] = author };
+        data["publisher"] = JsonLd.Organization();
+        if (image is not null) data["image"] = new[] { urls.Absolute(image.Url) };
+        return new PageMeta
+        {
+            Title = a.Title, Description = a.Standfirst, Type = "article", CanonicalPath = $"/articles/{a.Slug}",
+            Image = image, PublishedTime = a.PublishAt, ModifiedTime = a.UpdatedAt, JsonLd = data,
+        };
+    }
+
+    public static PageMeta ForShow(Show s, SiteUrls urls, MetaImage? image, IReadOnlyList<Dictionary<string, object?>> photos)
+    {
+        var url = urls.Absolute($"/shows/{s.Slug}");
+        var data = JsonLd.Thing("ImageGallery");
+        data["name"] = $"{s.Title}, {s.Season}";
+        data["description"] = s.Description;
+        data["url"] = url;
+        data["publisher"] = JsonLd.Organization();
+        data["about"] = new Dictionary<string, object?> { ["@type"] = "Event", ["name"] = $"{s.Designer} {s.Season}", ["startDate"] = s.Date.ToString("yyyy-MM-dd"),
+            ["location"] = new Dictionary<string, object?> { ["@type"] = "Place", ["name"] = s.City } };
+        if (photos.Count > 0) data["image"] = photos;
+        return new PageMeta
+        {
+            Title = $"{s.Title}, {s.Season}", Description = s.Description, CanonicalPath = $"/shows/{s.Slug}",
+            Image = image, ModifiedTime = s.UpdatedAt, JsonLd = data,
+        };
+    }
+
+    /// <summary>An ImageObject with credit, for galleries and photo pages.</summary>
+    public static Dictionary<string, object?> ImageObject(SiteUrls urls, string contentUrl, string pageUrl, string? caption, string? credit, int? width = null, int? height = null)
+    {
+        var data = JsonLd.Thing("ImageObject");
+        data.Remove("@context");
+        data["contentUrl"] = urls.Absolute(contentUrl);
+        data["url"] = urls.Absolute(pageUrl);
+        data["caption"] = caption;
+        data["width"] = width;
+        data["height"] = height;
+        if (!string.IsNullOrWhiteSpace(credit))
+        {
+            data["creditText"] = credit;
+            data["creator"] = new Dictionary<string, object?> { ["@type"] = "Person", ["name"] = credit };
+            data["copyrightNotice"] = credit;
+        }
+        return data;
+    }
+}

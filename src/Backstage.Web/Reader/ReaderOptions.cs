@@ -1,0 +1,14 @@
+namespace Backstage.Web.Reader;
+
+/// <summary>Reader-site settings, bound from the "Backstage" configuration section.</summary>
+public sealed class ReaderOptions
+{
+    /// <summary>
+    /// Absolute base of public links (canonical, OpenGraph, feed, sitemap), e.g. "https://backstage.example".
+    /// Empty: taken from the request's scheme and host (set it in production so a forged Host header cannot leak into links).
+    /// </summary>
+    public string? PublicBaseUrl { get; set; }
+
+    /// <summary>How long a public page may stay in the output cache when nothing evicts it earlier.</summary>
+    public int PublicCacheMinutes { get; set; } = 10;
+}

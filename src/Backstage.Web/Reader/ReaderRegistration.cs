@@ -1,0 +1,68 @@
+using System.IO.Compression;
+using Microsoft.AspNetCore.OutputCaching;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.ResponseCompression;
+
+namespace Backstage.Web.Reader;
+
+/// <summary>The reader's site: output cache policy and publish schedule, compression, search, feed, sitemap, meta tags.</summary>
+public static class ReaderRegistration
+{
+    public static void AddBackstageReader(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.Configure<ReaderOptions>(builder.Configuration.GetSection(BackstageOptions.Section));
+        services.AddHttpContextAccessor();
+        services.AddScoped<SiteUrls>();
+        services.AddScoped<SearchService>();
+        services.AddScoped<PhotoCatalog>();
+        services.AddScoped<IReaderImages>(sp => sp.GetRequiredService<PhotoCatalog>());
+        services.AddSingleton<PublishSchedule>();
+        services.AddHostedService(sp => sp.GetRequiredService<PublishSchedule>());
+        services.AddSingleton<PublicCache>();
+        services.AddSingleton<PublicPageCachePolicy>();
+        services.AddOutputCache(o => o.AddPolicy(PublicPageCachePolicy.Name, new LazyPolicy()));
+
+        // HTTPS responses are compressed only where the cache policy or the static-file marker says they carry no
+        // secret (see PublicPageCachePolicy): BREACH. Plain-HTTP responses (e.g. behind a TLS-terminating proxy) are
+        // compressed by the framework's default rules.
+        services.AddResponseCompression(o =>
+        {
+            o.EnableForHttps = false;
+            o.Providers.Add<BrotliCompressionProvider>();
+            o.Providers.Add<GzipCompressionProvider>();
+            o.MimeTypes = ResponseCompressionDefaults.MimeTypes.Concat(["application/atom+xml", "image/svg+xml"]);
+        });
+        services.Configure<BrotliCompressionProviderOptions>(o => o.Level = CompressionLevel.Fastest);
+        services.Configure<GzipCompressionProviderOptions>(o => o.Level = CompressionLevel.Fastest);
+    }
+
+    /// <summary>Compression for everything after it; static CSS/JS (no secrets) is compressed over HTTPS too.</summary>
+    public static void UseReaderCompression(this WebApplication app)
+    {
+        app.UseResponseCompression();
+        app.Use((context, next) =>
+        {
+            var path = context.Request.Path;
+            if ((path.StartsWithSegments("/css") || path.StartsWithSegments("/js")) && context.Features.Get<IHttpsCompressionFeature>() is { } f)
+                f.Mode = HttpsCompressionMode.Compress;
+            return next(context);
+        });
+    }
+
+    public static void MapReader(this WebApplication app)
+    {
+        app.MapGet("/feed.xml", Feeds.AtomAsync).AllowAnonymous().CacheOutput(PublicPageCachePolicy.Name);
+        app.MapGet("/sitemap.xml", Feeds.SitemapAsync).AllowAnonymous().CacheOutput(PublicPageCachePolicy.Name);
+        app.MapGet("/robots.txt", Feeds.Robots).AllowAnonymous().CacheOutput(PublicPageCachePolicy.Name);
+    }
+
+    /// <summary>Resolves the singleton policy from the request's services (it depends on the schedule and options).</summary>
+    private sealed class LazyPolicy : IOutputCachePolicy
+    {
+        private static IOutputCachePolicy Inner(OutputCacheContext c) => c.HttpContext.RequestServices.GetRequiredService<PublicPageCachePolicy>();
+        public ValueTask CacheRequestAsync(OutputCacheContext c, CancellationToken ct) => Inner(c).CacheRequestAsync(c, ct);
+        public ValueTask ServeFromCacheAsync(OutputCacheContext c, CancellationToken ct) => Inner(c).ServeFromCacheAsync(c, ct);
+        public ValueTask ServeResponseAsync(OutputCacheContext c, CancellationToken ct) => Inner(c).ServeResponseAsync(c, ct);
+    }
+}

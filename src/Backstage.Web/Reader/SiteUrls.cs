@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Options;
+
+namespace Backstage.Web.Reader;
+
+/// <summary>Absolute public URLs: Backstage:PublicBaseUrl when set, else the request's own scheme and host.</summary>
+public sealed class SiteUrls(IOptions<ReaderOptions> options, IHttpContextAccessor http)
+{
+    public string BaseUrl
+    {
+        get
+        {
+            if (!string.IsNullOrWhiteSpace(options.Value.PublicBaseUrl)) return options.Value.PublicBaseUrl.TrimEnd('/');
+            var request = http.HttpContext?.Request ?? throw new InvalidOperationException("No request to take the public base URL from; set Backstage:PublicBaseUrl.");
+            return $"{request.Scheme}://{request.Host.ToUriComponent()}{request.PathBase.ToUriComponent()}";
+        }
+    }
+
+    /// <summary>"/articles/x" → "https://host/articles/x"; absolute URLs pass unchanged.</summary>
+    public string Absolute(string pathOrUrl) =>
+        Uri.TryCreate(pathOrUrl, UriKind.Absolute, out var u) && u.Scheme is "http" or "https" ? pathOrUrl
+            : BaseUrl + (pathOrUrl.StartsWith('/') ? pathOrUrl : "/" + pathOrUrl);
+}
