@@ -24,11 +24,11 @@ public sealed class Comment
     public string Body { get; set; } = "";
     public CommentState State { get; set; }
     /// <summary>
-    /// A photo of a gallery the comment is about. Photos live on another branch: no foreign key yet (the merger adds
-    /// it); the show slug and label ("#12 at Gucci") are kept so the link can be rendered without the photo table.
+    /// A photo of a public gallery the comment is about, linked as /photos/{id} (which finds its current page); the
+    /// label ("#12 at Gucci") is how the gallery numbered it when the comment was written. If the photo is deleted the
+    /// id is cleared and the label stays, unlinked.
     /// </summary>
     public int? PhotoId { get; set; }
-    public string? PhotoShowSlug { get; set; }
     public string? PhotoLabel { get; set; }
     /// <summary>HMAC of the poster's IP address (never the address itself), for the per-IP flood rule.</summary>
     public string? IpHash { get; set; }

@@ -23,7 +23,6 @@ public sealed class CommentForm
     public long? ReplyToId { get; set; }
     public string? ReplyToName { get; set; }
     public int? PhotoId { get; set; }
-    public string? PhotoShowSlug { get; set; }
     public string? PhotoLabel { get; set; }
     public string Body { get; set; } = "";
     public string? Error { get; set; }

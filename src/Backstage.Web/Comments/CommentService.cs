@@ -3,6 +3,7 @@ using System.Text;
 using Backstage.Web.Articles;
 using Backstage.Web.Data;
 using Backstage.Web.Hosting;
+using Backstage.Web.Reader;
 using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.EntityFrameworkCore;
 
@@ -14,7 +15,7 @@ public sealed record Actor(string? Id, string Name, bool IsStaff = false)
     public static Actor Rule(string name) => new(null, "rule: " + name);
 }
 
-public sealed record NewComment(int ArticleId, string Body, long? ReplyToId = null, int? PhotoId = null, string? PhotoShowSlug = null);
+public sealed record NewComment(int ArticleId, string Body, long? ReplyToId = null, int? PhotoId = null);
 
 public enum PostOutcome { Accepted, Invalid, NotFound, Banned, TooFast, Duplicate }
 
@@ -28,7 +29,7 @@ public sealed record PostResult(PostOutcome Outcome, Comment? Comment = null, st
 /// transaction. Flood limits are enforced by the database (an advisory lock per account and per IP, then a count of
 /// recent comments, inside the insert's transaction), so they hold across several app nodes.
 /// </summary>
-public sealed class CommentService(BackstageDbContext db, TimeProvider clock, IOutputCacheStore cache, ILogger<CommentService> log)
+public sealed class CommentService(BackstageDbContext db, TimeProvider clock, IOutputCacheStore cache, PhotoCatalog photos, ILogger<CommentService> log)
 {
     private const int AccountLockClass = 42_001;
     private const int IpLockClass = 42_002;
@@ -63,8 +64,7 @@ public sealed class CommentService(BackstageDbContext db, TimeProvider clock, IO
             replyToId = target.Id;
         }
 
-        int? photoId = input.PhotoId is > 0 ? input.PhotoId : null;
-        var (photoSlug, photoLabel) = await PhotoAsync(photoId, input.PhotoShowSlug, ct);
+        var (photoId, photoLabel) = await PhotoAsync(input.PhotoId, ct);
 
         var ipHash = HashIp(ip);
         var strategy = db.Database.CreateExecutionStrategy();
@@ -107,7 +107,7 @@ public sealed class CommentService(BackstageDbContext db, TimeProvider clock, IO
             var comment = new Comment
             {
                 ArticleId = input.ArticleId, AuthorId = author.Id!, ParentId = parentId, ReplyToId = replyToId, Body = body, State = state,
-                PhotoId = photoId, PhotoShowSlug = photoSlug, PhotoLabel = photoLabel, IpHash = ipHash,
+                PhotoId = photoId, PhotoLabel = photoLabel, IpHash = ipHash,
                 CreatedAt = now, StateChangedAt = now,
             };
             db.Add(comment);
@@ -121,13 +121,14 @@ public sealed class CommentService(BackstageDbContext db, TimeProvider clock, IO
         return result;
     }
 
-    /// <summary>"#12 at Gucci" and the show's slug for a photo reference (the show must exist; the photo is not checked yet).</summary>
-    public async Task<(string? ShowSlug, string? Label)> PhotoAsync(int? photoId, string? showSlug, CancellationToken ct = default)
+    /// <summary>
+    /// A photo reference and its label ("#12 at Gucci", numbered as its gallery shows it). Only a Ready photo of a public
+    /// gallery can be commented on; anything else (a guessed id, an unpublished photo) gives (null, null): an article comment.
+    /// </summary>
+    public async Task<(int? PhotoId, string? Label)> PhotoAsync(int? photoId, CancellationToken ct = default)
     {
-        if (photoId is not > 0) return (null, null);
-        var show = string.IsNullOrWhiteSpace(showSlug) ? null
-            : await db.Shows.AsNoTracking().FirstOrDefaultAsync(s => s.Slug == showSlug, ct);
-        return show is null ? (null, $"#{photoId}") : (show.Slug, $"#{photoId} at {show.Designer}");
+        if (photoId is not > 0 || await photos.LocateAsync(photoId.Value, publicOnly: true, ct) is not { } place) return (null, null);
+        return (photoId, $"#{place.Number} at {place.Show.Designer}");
     }
 
     /// <summary>Which state the rules give a text: block list → spam; moderation list, links, first comment → pending.</summary>

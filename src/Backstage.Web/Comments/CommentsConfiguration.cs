@@ -1,4 +1,5 @@
 using Backstage.Web.Accounts;
+using Backstage.Web.Galleries;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -11,13 +12,13 @@ internal sealed class CommentConfiguration : IEntityTypeConfiguration<Comment>
         b.ToTable("comments");
         b.Property(c => c.Body).HasMaxLength(Comment.MaxLength);
         b.Property(c => c.State).HasConversion<string>().HasMaxLength(16);
-        b.Property(c => c.PhotoShowSlug).HasMaxLength(120);
         b.Property(c => c.PhotoLabel).HasMaxLength(200);
         b.Property(c => c.IpHash).HasMaxLength(64);
         b.HasOne(c => c.Article).WithMany().HasForeignKey(c => c.ArticleId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne(c => c.Author).WithMany().HasForeignKey(c => c.AuthorId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<Comment>().WithMany().HasForeignKey(c => c.ParentId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Comment>().WithMany().HasForeignKey(c => c.ReplyToId).OnDelete(DeleteBehavior.SetNull);
+        b.HasOne<Photo>().WithMany().HasForeignKey(c => c.PhotoId).OnDelete(DeleteBehavior.SetNull);
         b.HasIndex(c => new { c.ArticleId, c.State, c.CreatedAt });
         b.HasIndex(c => new { c.AuthorId, c.CreatedAt });
         b.HasIndex(c => new { c.IpHash, c.CreatedAt });

@@ -8,7 +8,7 @@ namespace Backstage.Web.Comments;
 
 /// <summary>
 /// The comments section under an article: <c>@await Component.InvokeAsync("Comments", new { article })</c>.
-/// Reads <c>?photo=N&amp;show=slug</c> (a comment about one photo of a gallery) and <c>?reply=id</c> from the URL.
+/// Reads <c>?photo=id</c> (a comment about one photo of a gallery) and <c>?reply=id</c> from the URL.
 /// </summary>
 public sealed class CommentsViewComponent(CommentQueries queries, CommentService comments) : ViewComponent
 {
@@ -17,11 +17,8 @@ public sealed class CommentsViewComponent(CommentQueries queries, CommentService
         var userId = UserClaimsPrincipal.FindFirstValue(ClaimTypes.NameIdentifier);
         var threads = await queries.ThreadsAsync(article.Id, article.Slug, userId, HttpContext.RequestAborted);
         var form = new CommentForm { ArticleId = article.Id, ArticleSlug = article.Slug };
-        if (int.TryParse(Request.Query["photo"], out var photo) && photo > 0)
-        {
-            form.PhotoId = photo;
-            (form.PhotoShowSlug, form.PhotoLabel) = await comments.PhotoAsync(photo, Request.Query["show"].ToString(), HttpContext.RequestAborted);
-        }
+        if (int.TryParse(Request.Query["photo"], out var photo))
+            (form.PhotoId, form.PhotoLabel) = await comments.PhotoAsync(photo, HttpContext.RequestAborted);
         var banned = userId is not null && await comments.IsBannedAsync(userId, HttpContext.RequestAborted);
         // Counts what everyone sees: the viewer's own held comments are shown to them but not counted.
         var count = threads.Sum(t => (t.Removed || t.AwaitingModeration ? 0 : 1) + t.Replies.Count(r => !r.AwaitingModeration));

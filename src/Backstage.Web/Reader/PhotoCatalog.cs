@@ -49,6 +49,22 @@ public sealed class PhotoCatalog(BackstageDbContext db, GalleryVisibility visibi
             .Where(p => p.ShowId == showId && p.Status == PhotoStatus.Ready)
             .OrderBy(p => p.Position).ThenBy(p => p.Id).ToListAsync(ct);
 
+    /// <summary>
+    /// Where a Ready photo is now: its show, its number in the gallery (as "Photo 3 of 12" counts) and its page. Null
+    /// unless it may be seen — by anyone (<paramref name="publicOnly"/>) or by the current viewer (editors see more).
+    /// </summary>
+    public async Task<PhotoPlace?> LocateAsync(int photoId, bool publicOnly, CancellationToken ct)
+    {
+        var photo = await db.Set<Photo>().AsNoTracking().Where(p => p.Id == photoId && p.Status == PhotoStatus.Ready)
+            .Select(p => new { p.ShowId, p.Position }).FirstOrDefaultAsync(ct);
+        if (photo is null) return null;
+        if (!(publicOnly ? await visibility.IsShowPublicAsync(photo.ShowId, ct) : await CanSeeAsync(photo.ShowId, ct))) return null;
+        var show = await db.Shows.AsNoTracking().FirstAsync(s => s.Id == photo.ShowId, ct);
+        var before = await db.Set<Photo>().CountAsync(p => p.ShowId == photo.ShowId && p.Status == PhotoStatus.Ready
+            && (p.Position < photo.Position || (p.Position == photo.Position && p.Id < photoId)), ct);
+        return new PhotoPlace(show, before + 1, PageUrl(show.Slug, photo.Position));
+    }
+
     /// <summary>Live articles that embed this show's gallery, newest first.</summary>
     public async Task<List<Article>> ArticlesEmbeddingAsync(Show show, CancellationToken ct)
     {
@@ -127,3 +143,6 @@ public sealed class PhotoCatalog(BackstageDbContext db, GalleryVisibility visibi
         return pages;
     }
 }
+
+/// <summary>A photo's show, its number in the gallery and the path of its page.</summary>
+public sealed record PhotoPlace(Show Show, int Number, string Url);

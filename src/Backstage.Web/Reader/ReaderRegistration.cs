@@ -55,6 +55,9 @@ public static class ReaderRegistration
         app.MapGet("/feed.xml", Feeds.AtomAsync).AllowAnonymous().CacheOutput(PublicPageCachePolicy.Name);
         app.MapGet("/sitemap.xml", Feeds.SitemapAsync).AllowAnonymous().CacheOutput(PublicPageCachePolicy.Name);
         app.MapGet("/robots.txt", Feeds.Robots).AllowAnonymous().CacheOutput(PublicPageCachePolicy.Name);
+        // A photo's stable link (comments use it): its page moves when the gallery is reordered, its id does not.
+        app.MapGet("/photos/{id:int}", async (int id, PhotoCatalog photos, CancellationToken ct) =>
+            await photos.LocateAsync(id, publicOnly: false, ct) is { } place ? Results.Redirect(place.Url) : Results.NotFound()).AllowAnonymous();
     }
 
     /// <summary>Resolves the singleton policy from the request's services (it depends on the schedule and options).</summary>

@@ -297,27 +297,6 @@ public sealed class CommentRulesTests(ClockFactory factory) : IClassFixture<Cloc
     }
 
     [Fact]
-    public async Task A_comment_about_a_photo_links_to_it()
-    {
-        var article = await factory.CreateArticleAsync();
-        var reader = await factory.TrustedReaderAsync(article);
-        var show = await factory.WithDbAsync(async db =>
-        {
-            var s = new Backstage.Web.Shows.Show { Designer = "Gucci", Season = "FW25", City = "Milan", Slug = "gucci-" + Guid.NewGuid().ToString("N")[..8] };
-            db.Add(s);
-            await db.SaveChangesAsync();
-            return s.Slug;
-        });
-        var form = await reader.GetDocumentAsync($"/articles/{article.Slug}?photo=12&show={show}");
-        Assert.Equal("12", form.QuerySelector("input[name='Input.PhotoId']")!.GetAttribute("value"));
-        var id = await reader.PostAcceptedAsync(article, "That coat " + Guid.NewGuid(), ("Input.PhotoId", "12"), ("Input.PhotoShowSlug", show));
-        var page = await reader.GetDocumentAsync($"/articles/{article.Slug}");
-        var link = page.GetElementById($"comment-{id}")!.QuerySelector(".comment-photo a")!;
-        Assert.Equal($"/shows/{show}/photos/12", link.GetAttribute("href"));
-        Assert.Equal("#12 at Gucci", link.TextContent);
-    }
-
-    [Fact]
     public async Task Posting_with_javascript_returns_the_comment_fragment()
     {
         var article = await factory.CreateArticleAsync();

@@ -19,6 +19,7 @@ public sealed class AccessMatrixTests(BackstageFactory factory) : IClassFixture<
         "", "index", "articles/{slug}", "shows", "shows/{slug}", "account/login", "account/register", "account/logout",
         "errors/{code:int}", "health/live", "health/ready",
         "media/{photoid:int}/{**spec}", // the endpoint itself 404s unless the photo is Ready in a public gallery
+        "shows/{slug}/photos/{n:int}", "photos/{id:int}", "search", "feed.xml", "sitemap.xml", "robots.txt",
     ];
 
     private static string Route(RouteEndpoint e) => (e.RoutePattern.RawText ?? "").Trim('/').ToLowerInvariant();

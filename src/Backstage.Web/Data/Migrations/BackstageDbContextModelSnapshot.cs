@@ -240,11 +240,6 @@ namespace Backstage.Web.Data.Migrations
                         .HasColumnType("character varying(200)")
                         .HasColumnName("photo_label");
 
-                    b.Property<string>("PhotoShowSlug")
-                        .HasMaxLength(120)
-                        .HasColumnType("character varying(120)")
-                        .HasColumnName("photo_show_slug");
-
                     b.Property<long?>("ReplyToId")
                         .HasColumnType("bigint")
                         .HasColumnName("reply_to_id");
@@ -268,6 +263,9 @@ namespace Backstage.Web.Data.Migrations
 
                     b.HasIndex("ParentId")
                         .HasDatabaseName("ix_comments_parent_id");
+
+                    b.HasIndex("PhotoId")
+                        .HasDatabaseName("ix_comments_photo_id");
 
                     b.HasIndex("ReplyToId")
                         .HasDatabaseName("ix_comments_reply_to_id");
@@ -1076,6 +1074,12 @@ namespace Backstage.Web.Data.Migrations
                         .HasForeignKey("ParentId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_comments_comments_parent_id");
+
+                    b.HasOne("Backstage.Web.Galleries.Photo", null)
+                        .WithMany()
+                        .HasForeignKey("PhotoId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_comments_photo_photo_id");
 
                     b.HasOne("Backstage.Web.Comments.Comment", null)
                         .WithMany()

@@ -23,7 +23,6 @@ public sealed class WriteModel(BackstageDbContext db, CommentService comments, T
         public int ArticleId { get; set; }
         public long? ReplyToId { get; set; }
         public int? PhotoId { get; set; }
-        public string? PhotoShowSlug { get; set; }
         public string? Body { get; set; }
         /// <summary>The honeypot.</summary>
         public string? Website { get; set; }
@@ -38,13 +37,13 @@ public sealed class WriteModel(BackstageDbContext db, CommentService comments, T
     private Actor Me => new(User.FindFirstValue(ClaimTypes.NameIdentifier), User.Identity?.Name ?? "reader",
         User.IsInRole(Roles.Admin) || User.IsInRole(Roles.Editor));
 
-    public async Task<IActionResult> OnGetAsync(string? article, long? reply, int? photo, string? show, CancellationToken ct)
+    public async Task<IActionResult> OnGetAsync(string? article, long? reply, int? photo, CancellationToken ct)
     {
         var found = article is null ? null : await db.FindLiveAsync(article, clock.GetUtcNow(), ct);
         if (found is null) return NotFound();
         Article = found;
-        Form = new CommentForm { ArticleId = found.Id, ArticleSlug = found.Slug, PhotoId = photo is > 0 ? photo : null };
-        (Form.PhotoShowSlug, Form.PhotoLabel) = await comments.PhotoAsync(Form.PhotoId, show, ct);
+        Form = new CommentForm { ArticleId = found.Id, ArticleSlug = found.Slug };
+        (Form.PhotoId, Form.PhotoLabel) = await comments.PhotoAsync(photo, ct);
         if (reply is not null && !await LoadReplyToAsync(reply.Value, ct)) return NotFound();
         return Page();
     }
@@ -61,7 +60,7 @@ public sealed class WriteModel(BackstageDbContext db, CommentService comments, T
             return IsFetch ? new NoContentResult() : Redirect($"/articles/{article.Slug}#comments");
         }
 
-        var result = await comments.PostAsync(new NewComment(article.Id, Input.Body ?? "", Input.ReplyToId, Input.PhotoId, Input.PhotoShowSlug),
+        var result = await comments.PostAsync(new NewComment(article.Id, Input.Body ?? "", Input.ReplyToId, Input.PhotoId),
             Me, HttpContext.Connection.RemoteIpAddress?.ToString(), ct);
         if (result.Accepted)
         {
@@ -91,10 +90,10 @@ public sealed class WriteModel(BackstageDbContext db, CommentService comments, T
         Response.StatusCode = status;
         Form = new CommentForm
         {
-            ArticleId = article.Id, ArticleSlug = article.Slug, ReplyToId = Input.ReplyToId, PhotoId = Input.PhotoId is > 0 ? Input.PhotoId : null,
+            ArticleId = article.Id, ArticleSlug = article.Slug, ReplyToId = Input.ReplyToId,
             Body = Input.Body ?? "", Error = result.Error,
         };
-        (Form.PhotoShowSlug, Form.PhotoLabel) = await comments.PhotoAsync(Form.PhotoId, Input.PhotoShowSlug, ct);
+        (Form.PhotoId, Form.PhotoLabel) = await comments.PhotoAsync(Input.PhotoId, ct);
         if (Input.ReplyToId is { } r) await LoadReplyToAsync(r, ct);
         return Page();
     }
