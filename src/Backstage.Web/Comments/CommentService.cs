@@ -29,7 +29,8 @@ public sealed record PostResult(PostOutcome Outcome, Comment? Comment = null, st
 /// transaction. Flood limits are enforced by the database (an advisory lock per account and per IP, then a count of
 /// recent comments, inside the insert's transaction), so they hold across several app nodes.
 /// </summary>
-public sealed class CommentService(BackstageDbContext db, TimeProvider clock, IOutputCacheStore cache, PhotoCatalog photos, ILogger<CommentService> log)
+public sealed class CommentService(BackstageDbContext db, TimeProvider clock, IOutputCacheStore cache, PhotoCatalog photos, SiteSecrets secrets,
+    ILogger<CommentService> log)
 {
     private const int AccountLockClass = 42_001;
     private const int IpLockClass = 42_002;
@@ -37,9 +38,13 @@ public sealed class CommentService(BackstageDbContext db, TimeProvider clock, IO
     public async Task<CommentRules> RulesAsync(CancellationToken ct = default) =>
         await db.Set<CommentRules>().AsNoTracking().FirstOrDefaultAsync(r => r.Id == 1, ct) ?? new CommentRules();
 
-    public static string? HashIp(string? ip) => string.IsNullOrEmpty(ip)
+    /// <summary>
+    /// The per-IP flood rule compares these, never addresses. Keyed with this installation's secret (HMAC-SHA256), so a
+    /// leaked table cannot be reversed by hashing all 2³² IPv4 addresses, and the same on every node.
+    /// </summary>
+    public async Task<string?> HashIpAsync(string? ip, CancellationToken ct = default) => string.IsNullOrEmpty(ip)
         ? null
-        : Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes("backstage-comment-ip:" + ip)))[..32];
+        : Convert.ToHexString(HMACSHA256.HashData(await secrets.GetAsync("comment-ip-hash", ct), Encoding.UTF8.GetBytes(ip)))[..32];
 
     public Task<bool> IsBannedAsync(string userId, CancellationToken ct = default) =>
         db.Set<ReaderBan>().AnyAsync(b => b.UserId == userId, ct);
@@ -66,7 +71,7 @@ public sealed class CommentService(BackstageDbContext db, TimeProvider clock, IO
 
         var (photoId, photoLabel) = await PhotoAsync(input.PhotoId, ct);
 
-        var ipHash = HashIp(ip);
+        var ipHash = await HashIpAsync(ip, ct);
         var strategy = db.Database.CreateExecutionStrategy();
         var result = await strategy.ExecuteAsync(async () =>
         {

@@ -40,6 +40,7 @@ public static class DataRegistration
             .UseNpgsql(connectionString, npgsql => npgsql.EnableRetryOnFailure(maxRetryCount: 3, maxRetryDelay: TimeSpan.FromSeconds(2), errorCodesToAdd: null))
             .UseSnakeCaseNamingConvention());
 
+        builder.Services.AddSingleton<SiteSecrets>();
         builder.Services.AddDataProtection()
             .SetApplicationName("Backstage")
             .PersistKeysToDbContext<BackstageDbContext>();

@@ -482,6 +482,24 @@ namespace Backstage.Web.Data.Migrations
                     b.ToTable("reader_bans", (string)null);
                 });
 
+            modelBuilder.Entity("Backstage.Web.Data.SiteSecret", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("name");
+
+                    b.Property<byte[]>("Value")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("value");
+
+                    b.HasKey("Name")
+                        .HasName("pk_site_secrets");
+
+                    b.ToTable("site_secrets", (string)null);
+                });
+
             modelBuilder.Entity("Backstage.Web.Galleries.Gallery", b =>
                 {
                     b.Property<int>("ShowId")
