@@ -18,7 +18,7 @@ public static class AccountCommands
         var sp = scope.ServiceProvider;
         if (args[0] == "migrate")
         {
-            await sp.GetRequiredService<BackstageDbContext>().Database.MigrateAsync();
+            await sp.GetRequiredService<BackstageDbContext>().ApplyMigrationsAsync();
             await sp.GetRequiredService<Seeding.Seeder>().SeedAsync(demo: false);
             stdout.WriteLine("Database is up to date.");
             return 0;
@@ -43,7 +43,7 @@ public static class AccountCommands
             stdout.WriteLine("No password: set BACKSTAGE_ADMIN_PASSWORD or pipe it on standard input.");
             return 2;
         }
-        await sp.GetRequiredService<BackstageDbContext>().Database.MigrateAsync();
+        await sp.GetRequiredService<BackstageDbContext>().ApplyMigrationsAsync();
         await sp.GetRequiredService<Seeding.Seeder>().SeedAsync(demo: false);
         var result = await CreateUserAsync(sp.GetRequiredService<UserManager<AppUser>>(), email, Option("--name") ?? email, password, role);
         stdout.WriteLine(result.Succeeded

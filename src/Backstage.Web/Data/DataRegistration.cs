@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 
 namespace Backstage.Web.Data;
 
@@ -56,9 +57,22 @@ public static class DataRegistration
         using var scope = app.Services.CreateScope();
         var options = scope.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<BackstageOptions>>().Value;
         if (options.MigrateOnStartup)
-            await scope.ServiceProvider.GetRequiredService<BackstageDbContext>().Database.MigrateAsync();
+            await scope.ServiceProvider.GetRequiredService<BackstageDbContext>().ApplyMigrationsAsync();
         await scope.ServiceProvider.GetRequiredService<Seeding.Seeder>()
             .SeedAsync(demo: options.SeedDemoContent && app.Environment.IsDevelopment());
+    }
+}
+
+public static class MigrationExtensions
+{
+    /// <summary>
+    /// Migrate, creating the history table first: on a new database EF Core otherwise reads it before it exists and
+    /// logs that expected failure as an error (npgsql/efcore.pg#3407), which reads like a broken first start.
+    /// </summary>
+    public static async Task ApplyMigrationsAsync(this BackstageDbContext db, CancellationToken ct = default)
+    {
+        await db.GetService<Microsoft.EntityFrameworkCore.Migrations.IHistoryRepository>().CreateIfNotExistsAsync(ct);
+        await db.Database.MigrateAsync(ct);
     }
 }
 

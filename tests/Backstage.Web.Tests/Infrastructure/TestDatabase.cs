@@ -89,7 +89,7 @@ public static class TestDatabase
             }
             var options = new DbContextOptionsBuilder<BackstageDbContext>()
                 .UseNpgsql(connectionFor(Template)).UseSnakeCaseNamingConvention().Options;
-            await using (var db = new BackstageDbContext(options)) await db.Database.MigrateAsync();
+            await using (var db = new BackstageDbContext(options)) await db.ApplyMigrationsAsync();
             NpgsqlConnection.ClearAllPools();
             _connectionFor = connectionFor;
         }
