@@ -7,6 +7,8 @@ namespace Backstage.Media;
 /// The libvips pipeline: bytes-first format check, header-only pixel limit, fail-on-error decode,
 /// one shrink-on-load decode per render, cascade down the widths, metadata-free encodes, atomic writes.
 /// Thread-safe; run up to <see cref="MediaRuntime.RecommendedParallelism"/> renders side by side.
+/// HEIC that this libvips cannot decode (HEVC) is decoded by <see cref="HeicDecoder"/> and then
+/// takes the same resize/crop/encode path.
 /// </summary>
 public sealed class VipsImageProcessor(MediaOptions options) : IImageProcessor
 {
@@ -22,29 +24,53 @@ public sealed class VipsImageProcessor(MediaOptions options) : IImageProcessor
     {
         MediaRuntime.Initialize();
         var format = CheckBytes(path);
+        if (HeicDecoder.Handles(format)) return ProbeHeic(path);
         int width, height;
-        DateTimeOffset? captured = null;
-        string? make = null, model = null, creator = null, copyright = null;
+        Credits credits;
         using (var header = OpenHeader(path, format))
         {
             (width, height) = OrientedSize(header);
-            if (header.Contains("exif-data") && header.Get("exif-data") is byte[] exifBlob && ExifReader.Read(exifBlob) is { } exif)
-            {
-                (make, model, creator, copyright, captured) = (exif.Make, exif.Model, exif.Artist, exif.Copyright, exif.CapturedAt);
-            }
-            if (header.Contains("xmp-data") && header.Get("xmp-data") is byte[] xmp)
-            {
-                try
-                {
-                    var (xmpCreator, xmpRights) = XmpReader.Read(xmp);
-                    creator ??= xmpCreator;
-                    copyright ??= xmpRights;
-                }
-                catch (System.Text.RegularExpressions.RegexMatchTimeoutException) { /* pathological XMP: ignore */ }
-            }
+            credits = ReadCredits(
+                header.Contains("exif-data") ? header.Get("exif-data") as byte[] : null,
+                header.Contains("xmp-data") ? header.Get("xmp-data") as byte[] : null);
         }
         VerifyDecodes(path, format);
-        return new ImageFacts(format, width, height, captured, make, model, creator, copyright);
+        return new ImageFacts(format, width, height, credits.CapturedAt, credits.Make, credits.Model, credits.Creator, credits.Copyright);
+    }
+
+    /// <summary>
+    /// Same facts as for the other formats, from Magick's header read: the size is as displayed
+    /// (libheif already applied the HEIF rotation/mirror; HEIF says EXIF orientation is not to be
+    /// applied on top), the credit fields come from the raw EXIF/XMP with the same parsers.
+    /// </summary>
+    private ImageFacts ProbeHeic(string path)
+    {
+        byte[] file = File.ReadAllBytes(path); // at most MaxFileBytes, checked by CheckBytes
+        var header = HeicDecoder.Ping(file);
+        CheckPixels(header.Width, header.Height);
+        var credits = ReadCredits(header.Exif, header.Xmp);
+        HeicDecoder.Verify(file);
+        return new ImageFacts(ImageFormat.Heif, header.Width, header.Height, credits.CapturedAt, credits.Make, credits.Model, credits.Creator, credits.Copyright);
+    }
+
+    private readonly record struct Credits(string? Make, string? Model, string? Creator, string? Copyright, DateTimeOffset? CapturedAt);
+
+    /// <summary>Camera, capture time and credit from raw EXIF ("Exif\0\0" + TIFF), creator/rights from XMP where EXIF has none.</summary>
+    private static Credits ReadCredits(byte[]? exifBlob, byte[]? xmp)
+    {
+        var credits = ExifReader.Read(exifBlob) is { } exif
+            ? new Credits(exif.Make, exif.Model, exif.Artist, exif.Copyright, exif.CapturedAt)
+            : default;
+        if (xmp is not null)
+        {
+            try
+            {
+                var (xmpCreator, xmpRights) = XmpReader.Read(xmp);
+                credits = credits with { Creator = credits.Creator ?? xmpCreator, Copyright = credits.Copyright ?? xmpRights };
+            }
+            catch (System.Text.RegularExpressions.RegexMatchTimeoutException) { /* pathological XMP: ignore */ }
+        }
+        return credits;
     }
 
     public RenderResult Render(string sourcePath, IReadOnlyList<RenditionSpec> specs, FocalPoint focal, string outputDirectory)
@@ -55,9 +81,18 @@ public sealed class VipsImageProcessor(MediaOptions options) : IImageProcessor
         focal = focal.Clamp();
         var format = CheckBytes(sourcePath);
         int ow, oh;
-        bool hasProfile;
-        using (var header = OpenHeader(sourcePath, format))
+        bool hasProfile = false;
+        byte[]? heic = null;
+        if (HeicDecoder.Handles(format))
         {
+            heic = File.ReadAllBytes(sourcePath); // at most MaxFileBytes, checked by CheckBytes
+            var header = HeicDecoder.Ping(heic);
+            CheckPixels(header.Width, header.Height);
+            (ow, oh) = (header.Width, header.Height);
+        }
+        else
+        {
+            using var header = OpenHeader(sourcePath, format);
             (ow, oh) = OrientedSize(header);
             hasProfile = header.Contains("icc-profile-data");
         }
@@ -74,7 +109,7 @@ public sealed class VipsImageProcessor(MediaOptions options) : IImageProcessor
 
         Directory.CreateDirectory(outputDirectory);
         var files = new List<RenderedFile>(specs.Count);
-        using var decoded = Decode(sourcePath, decodeWidth, hasProfile);
+        using var decoded = heic is null ? Decode(sourcePath, decodeWidth, hasProfile) : DecodeHeic(heic, decodeWidth);
 
         foreach (var fill in specs.Where(s => s.IsFill))
         {
@@ -127,12 +162,16 @@ public sealed class VipsImageProcessor(MediaOptions options) : IImageProcessor
         var format = FormatSniffer.Sniff(head[..n], out var looksLike);
         if (format is null) throw new ImageRejectedException($"not a supported image (looks like {looksLike})");
 
+        // HEVC HEIC this libvips cannot decode: Magick's HEIC reader takes it, or nothing does.
+        if (HeicDecoder.Handles(format.Value))
+            return HeicDecoder.IsAvailable ? format.Value : throw new ImageRejectedException(HeicDecoder.UnreadableReason);
+
         // libvips must agree, with only the allowed loaders enabled (blocked loaders are not found).
         var loader = Image.FindLoad(path);
         if (loader is null || !MediaRuntime.AllowedLoaders.Any(a => loader.StartsWith(a, StringComparison.Ordinal)) || !LoaderMatches(format.Value, loader))
         {
             throw format is ImageFormat.Heif
-                ? new ImageRejectedException("HEIC image could not be read here; please export it as JPEG")
+                ? new ImageRejectedException(HeicDecoder.UnreadableReason)
                 : new ImageRejectedException("image is truncated or corrupt");
         }
         return format.Value;
@@ -159,18 +198,30 @@ public sealed class VipsImageProcessor(MediaOptions options) : IImageProcessor
         catch (VipsException)
         {
             throw format is ImageFormat.Heif
-                ? new ImageRejectedException("HEIC image could not be read here; please export it as JPEG")
+                ? new ImageRejectedException(HeicDecoder.UnreadableReason)
                 : new ImageRejectedException("image is truncated or corrupt");
         }
-        long pixels = (long)header.Width * header.Height;
-        if (pixels > Options.MaxPixels)
+        try
         {
-            var msg = string.Create(CultureInfo.InvariantCulture,
-                $"{header.Width}×{header.Height} is {pixels / 1e6:0.#} megapixels, over the {Options.MaxPixels / 1e6:0.#} megapixel limit");
+            CheckPixels(header.Width, header.Height);
+        }
+        catch
+        {
             header.Dispose();
-            throw new ImageRejectedException(msg);
+            throw;
         }
         return header;
+    }
+
+    /// <summary>Refuses images over <see cref="MediaOptions.MaxPixels"/>; call with header sizes, before decoding.</summary>
+    private void CheckPixels(int width, int height)
+    {
+        long pixels = (long)width * height;
+        if (pixels > Options.MaxPixels)
+        {
+            throw new ImageRejectedException(string.Create(CultureInfo.InvariantCulture,
+                $"{width}×{height} is {pixels / 1e6:0.#} megapixels, over the {Options.MaxPixels / 1e6:0.#} megapixel limit"));
+        }
     }
 
     /// <summary>Full decode of a small shrink-on-load thumbnail with fail-on-error: catches truncation and corruption.</summary>
@@ -204,14 +255,27 @@ public sealed class VipsImageProcessor(MediaOptions options) : IImageProcessor
     /// profile the pixels are already sRGB: asking for an output profile anyway would run a
     /// needless sRGB→sRGB colour transform that measured 4× the cost of the decode itself.
     /// </summary>
-    private static Image Decode(string path, int width, bool hasProfile)
+    private static Image Decode(string path, int width, bool hasProfile) =>
+        Finish(Image.Thumbnail(path, width, height: Unbounded, size: Enums.Size.Down,
+            outputProfile: hasProfile ? "srgb" : null, failOn: Enums.FailOn.Error));
+
+    /// <summary>
+    /// <see cref="Decode"/> for HEIC decoded by Magick: the full-size pixels are resized to
+    /// <paramref name="width"/> (no shrink-on-load for HEVC) and copied out before Magick's
+    /// memory is released. Not rotated: libheif already applied the HEIF transforms and the
+    /// pixels carry no EXIF orientation. ICC profile (iPhones: Display P3) converted to sRGB.
+    /// </summary>
+    private static Image DecodeHeic(byte[] file, int width) =>
+        HeicDecoder.Decode(file, (full, hasProfile) => Finish(full.ThumbnailImage(width, height: Unbounded, size: Enums.Size.Down,
+            noRotate: true, outputProfile: hasProfile ? "srgb" : null, failOn: Enums.FailOn.Error)));
+
+    /// <summary>sRGB, no alpha, 8-bit, in memory. Takes ownership of <paramref name="first"/>.</summary>
+    private static Image Finish(Image first)
     {
-        var stage = new List<Image>(4);
+        var stage = new List<Image>(4) { first };
         try
         {
-            var img = Image.Thumbnail(path, width, height: Unbounded, size: Enums.Size.Down,
-                outputProfile: hasProfile ? "srgb" : null, failOn: Enums.FailOn.Error);
-            stage.Add(img);
+            var img = first;
             if (img.Interpretation is not Enums.Interpretation.Srgb)
             {
                 img = img.Colourspace(Enums.Interpretation.Srgb);

@@ -64,9 +64,9 @@ public sealed class ProbeTests : IDisposable
         Assert.Equal(ImageFormat.WebP, _processor.Probe(Write("a.webp", img.WebpsaveBuffer())).Format);
     }
 
-    // HEIC: this libvips build cannot encode HEVC ("heifsave: Unsupported compression") and no
-    // sample .heic ships in any package reachable here, so AVIF covers the HEIF loader path
-    // (VipsForeignLoadHeif) — same container, same loader, AV1 instead of HEVC.
+    // AVIF takes libvips' HEIF loader (VipsForeignLoadHeif, AV1). iPhone HEIC (HEVC) is decoded by
+    // HeicDecoder instead, since this libvips has no HEVC decoder: see HeicTests, with real HEVC
+    // samples in Samples/ (made once with heif-enc, Samples/README.md).
     [Fact]
     public void Avif_is_accepted_through_the_heif_loader()
     {
