@@ -4,9 +4,10 @@ WORKDIR /src
 COPY Directory.Build.props Directory.Packages.props global.json Backstage.sln ./
 COPY src/Backstage.Web/Backstage.Web.csproj src/Backstage.Web/
 COPY src/Backstage.Media/Backstage.Media.csproj src/Backstage.Media/
-RUN dotnet restore src/Backstage.Web/Backstage.Web.csproj
+# linux-x64 only: Magick.NET (HEIC) and libvips ship native libraries for many platforms; the image needs one.
+RUN dotnet restore src/Backstage.Web/Backstage.Web.csproj -r linux-x64
 COPY src/ src/
-RUN dotnet publish src/Backstage.Web/Backstage.Web.csproj -c Release -o /app --no-restore
+RUN dotnet publish src/Backstage.Web/Backstage.Web.csproj -c Release -r linux-x64 --self-contained false -o /app --no-restore
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0
 WORKDIR /app
