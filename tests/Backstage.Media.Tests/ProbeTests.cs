@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Backstage.Media;
+using Backstage.Tests.Shared;
 using NetVips;
 
 namespace Backstage.Media.Tests;
@@ -34,8 +35,8 @@ public sealed class ProbeTests : IDisposable
     [Fact]
     public void Exif_orientation_swaps_size_and_credit_fields_are_read()
     {
-        var exif = Fixtures.BuildExif(6, "FUJIFILM", "X-T5", "Jane Doe", "© 2026 Jane Doe Studio", "2026:02:14 19:30:05", "+01:00");
-        var path = Write("rotated.jpg", Fixtures.WithExif(Fixtures.DemoJpeg(300, 200), exif));
+        var exif = CraftedImages.BuildExif(6, "FUJIFILM", "X-T5", "Jane Doe", "© 2026 Jane Doe Studio", "2026:02:14 19:30:05", "+01:00");
+        var path = Write("rotated.jpg", CraftedImages.WithExif(Fixtures.DemoJpeg(300, 200), exif));
 
         var facts = _processor.Probe(path);
 
@@ -136,7 +137,7 @@ public sealed class ProbeTests : IDisposable
     [Fact]
     public void Pixel_bomb_png_is_refused_from_the_header()
     {
-        var bomb = Fixtures.PixelBombPng(30000, 30000);
+        var bomb = CraftedImages.PixelBombPng(30000, 30000);
         Assert.InRange(bomb.Length, 50_000, 200_000);
         var path = Write("bomb.png", bomb);
         long before = Process.GetCurrentProcess().WorkingSet64;

@@ -1,4 +1,5 @@
 using Backstage.Media;
+using Backstage.Tests.Shared;
 using NetVips;
 
 namespace Backstage.Media.Tests;
@@ -20,8 +21,8 @@ public sealed class RenderTests : IDisposable
     [Fact]
     public void Renditions_are_rotated_and_carry_no_metadata_while_probe_keeps_the_credit()
     {
-        var exif = Fixtures.BuildExif(6, "Canon", "EOS R5", "Jane Doe", "Copyright Jane Doe", "2026:02:14 19:30:05", "+01:00");
-        var source = Fixtures.WithExif(Fixtures.DemoJpeg(480, 360, seed: 3), exif);
+        var exif = CraftedImages.BuildExif(6, "Canon", "EOS R5", "Jane Doe", "Copyright Jane Doe", "2026:02:14 19:30:05", "+01:00");
+        var source = CraftedImages.WithExif(Fixtures.DemoJpeg(480, 360, seed: 3), exif);
         Assert.True(Fixtures.Contains(source, "GPS") || Fixtures.Contains(source, "Exif"));
         var path = Write("rotated.jpg", source);
         using (var check = Image.NewFromFile(path))

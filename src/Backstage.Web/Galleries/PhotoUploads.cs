@@ -67,7 +67,7 @@ public sealed class PhotoUploads(BackstageDbContext db, MediaStorage storage, II
             Height = facts.Height,
             Format = facts.Format.ToString().ToLowerInvariant(),
             Status = PhotoStatus.Processing,
-            CapturedAt = facts.CapturedAt,
+            CapturedAt = facts.CapturedAt?.ToUniversalTime(), // cameras record local time + offset; timestamptz takes UTC
             Camera = Clip(string.Join(' ', new[] { facts.CameraMake, facts.CameraModel }.Where(s => !string.IsNullOrWhiteSpace(s))), 200),
             ExifCreator = Clip(facts.Creator, 200),
             ExifCopyright = Clip(facts.Copyright, 300),

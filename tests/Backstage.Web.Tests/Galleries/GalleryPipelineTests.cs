@@ -31,6 +31,8 @@ public sealed class GalleryPipelineTests(GalleryFactory factory) : IClassFixture
         var (show, editor, photos) = await UploadedAsync("Dior", ("exif.jpg", JpegWithExif(7, "Secret Photographer", "(c) Secret Agency")));
         var photo = Assert.Single(photos);
         Assert.Equal("Secret Photographer", photo.Credit); // EXIF creator prefills the credit
+        // Taken at 19:30:05 local time, UTC+01:00 (OffsetTimeOriginal), as cameras and phones record it.
+        Assert.Equal(new DateTimeOffset(2026, 2, 14, 18, 30, 5, TimeSpan.Zero), photo.CapturedAt);
         await factory.DrainAsync();
         photo = Assert.Single(await factory.PhotosAsync(show.Id));
         Assert.Equal(PhotoStatus.Ready, photo.Status);

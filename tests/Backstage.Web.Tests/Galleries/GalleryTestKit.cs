@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Net;
 using System.Text;
 using AngleSharp.Html.Dom;
@@ -7,6 +6,7 @@ using Backstage.Web.Data;
 using Backstage.Web.Galleries;
 using Backstage.Web.Jobs;
 using Backstage.Web.Shows;
+using Backstage.Tests.Shared;
 using Backstage.Web.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
@@ -134,89 +134,11 @@ internal static class GalleryTestKit
     public static byte[] Truncated(byte[] jpeg) => jpeg[..(jpeg.Length / 2)];
 
     /// <summary>A real ~100 KB PNG whose header claims width×height (CRC fixed).</summary>
-    public static byte[] PixelBomb(int claimedWidth = 30000, int claimedHeight = 30000)
-    {
-        using var noise = Image.Gaussnoise(190, 190, sigma: 60, mean: 128, seed: 7);
-        using var rgb = noise.Bandjoin(noise, noise);
-        using var u8 = rgb.Cast(Enums.BandFormat.Uchar);
-        var png = u8.PngsaveBuffer(compression: 9, keep: Enums.ForeignKeep.None);
-        BinaryPrimitives.WriteUInt32BigEndian(png.AsSpan(16), (uint)claimedWidth);
-        BinaryPrimitives.WriteUInt32BigEndian(png.AsSpan(20), (uint)claimedHeight);
-        uint crc = 0xFFFFFFFF;
-        foreach (var b in png.AsSpan(12, 17))
-        {
-            crc ^= b;
-            for (int k = 0; k < 8; k++) crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320u : crc >> 1;
-        }
-        BinaryPrimitives.WriteUInt32BigEndian(png.AsSpan(29), ~crc);
-        return png;
-    }
+    public static byte[] PixelBomb(int claimedWidth = 30000, int claimedHeight = 30000) => CraftedImages.PixelBombPng(claimedWidth, claimedHeight);
 
     /// <summary>A JPEG carrying EXIF with Artist, Copyright and GPS coordinates.</summary>
-    public static byte[] JpegWithExif(int seed, string artist, string copyright)
-    {
-        var tiff = Tiff(
-            [Ascii(0x010F, "Canon"), Ascii(0x0110, "EOS R5"), Ascii(0x013B, artist), Ascii(0x8298, copyright), Pointer(0x8825)],
-            [Ascii(0x0001, "N"), Rationals(0x0002, (48, 1), (51, 1), (2988, 100)), Ascii(0x0003, "E"), Rationals(0x0004, (2, 1), (21, 1), (756, 100))]);
-        var payload = Encoding.ASCII.GetBytes("Exif\0\0").Concat(tiff).ToArray();
-        var seg = new byte[4 + payload.Length];
-        seg[0] = 0xFF; seg[1] = 0xE1;
-        BinaryPrimitives.WriteUInt16BigEndian(seg.AsSpan(2), (ushort)(payload.Length + 2));
-        payload.CopyTo(seg, 4);
-        var jpeg = Jpeg(seed);
-        return jpeg.Take(2).Concat(seg).Concat(jpeg.Skip(2)).ToArray();
-    }
+    public static byte[] JpegWithExif(int seed, string artist, string copyright) =>
+        CraftedImages.WithExif(Jpeg(seed), CraftedImages.BuildExif(1, "Canon", "EOS R5", artist, copyright, "2026:02:14 19:30:05", "+01:00"));
 
     public static bool Contains(byte[] haystack, string ascii) => haystack.AsSpan().IndexOf(Encoding.ASCII.GetBytes(ascii)) >= 0;
-
-    private sealed record Tag(ushort Id, ushort Type, uint Count, byte[] Data, bool IsPointer = false);
-    private static Tag Ascii(ushort id, string s) { var b = Encoding.UTF8.GetBytes(s + "\0"); return new Tag(id, 2, (uint)b.Length, b); }
-    private static Tag Pointer(ushort id) => new(id, 4, 1, new byte[4], IsPointer: true);
-    private static Tag Rationals(ushort id, params (uint N, uint D)[] values)
-    {
-        var b = new byte[8 * values.Length];
-        for (int i = 0; i < values.Length; i++)
-        {
-            BinaryPrimitives.WriteUInt32LittleEndian(b.AsSpan(8 * i), values[i].N);
-            BinaryPrimitives.WriteUInt32LittleEndian(b.AsSpan(8 * i + 4), values[i].D);
-        }
-        return new Tag(id, 5, (uint)values.Length, b);
-    }
-
-    private static byte[] Tiff(List<Tag> ifd0, List<Tag> gps)
-    {
-        var buf = new List<byte>();
-        buf.AddRange("II*\0"u8.ToArray());
-        buf.AddRange(BitConverter.GetBytes(8u));
-        int gpsPos = 8 + IfdSize(ifd0);
-        WriteIfd(buf, ifd0, 8, gpsPos);
-        WriteIfd(buf, gps, gpsPos, 0);
-        return buf.ToArray();
-    }
-
-    private static int IfdSize(List<Tag> tags) => 2 + 12 * tags.Count + 4 + tags.Where(t => t.Data.Length > 4).Sum(t => t.Data.Length + (t.Data.Length & 1));
-
-    private static void WriteIfd(List<byte> buf, List<Tag> tags, int pos, int gpsPos)
-    {
-        var sorted = tags.OrderBy(t => t.Id).ToList();
-        int dataPos = pos + 2 + 12 * sorted.Count + 4;
-        var data = new List<byte>();
-        buf.AddRange(BitConverter.GetBytes((ushort)sorted.Count));
-        foreach (var t in sorted)
-        {
-            buf.AddRange(BitConverter.GetBytes(t.Id));
-            buf.AddRange(BitConverter.GetBytes(t.Type));
-            buf.AddRange(BitConverter.GetBytes(t.Count));
-            if (t.IsPointer) buf.AddRange(BitConverter.GetBytes((uint)gpsPos));
-            else if (t.Data.Length <= 4) buf.AddRange(t.Data.Concat(new byte[4 - t.Data.Length]));
-            else
-            {
-                buf.AddRange(BitConverter.GetBytes((uint)(dataPos + data.Count)));
-                data.AddRange(t.Data);
-                if ((t.Data.Length & 1) == 1) data.Add(0);
-            }
-        }
-        buf.AddRange(BitConverter.GetBytes(0u));
-        buf.AddRange(data);
-    }
 }
