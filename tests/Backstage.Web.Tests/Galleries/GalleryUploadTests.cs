@@ -51,6 +51,29 @@ public sealed class GalleryUploadTests(GalleryFactory factory) : IClassFixture<G
     }
 
     [Fact]
+    public async Task An_iPhone_HEIC_is_uploaded_credited_from_its_EXIF_and_rendered_upright_without_metadata()
+    {
+        var show = await factory.CreateShowAsync("Mugler");
+        var editor = await factory.ClientAsync(Roles.Editor);
+        var heic = await File.ReadAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "Samples", "iphone-hevc-rotated.heic"));
+        var page = await UploadAndShowAsync(editor, show.Id, ("IMG_2024.HEIC", heic));
+        Assert.Contains(page.QuerySelectorAll(".upload-results .ok"), e => e.TextContent.Trim().StartsWith("IMG_2024.HEIC: uploaded"));
+
+        await factory.DrainAsync();
+        var photo = Assert.Single(await factory.PhotosAsync(show.Id));
+        Assert.Equal(PhotoStatus.Ready, photo.Status);
+        Assert.True(photo.Height > photo.Width, $"{photo.Width}×{photo.Height}: the HEIF rotation makes it portrait");
+        Assert.NotNull(photo.CapturedAt);
+        Assert.Equal(TimeSpan.Zero, photo.CapturedAt!.Value.Offset);
+        foreach (var r in photo.Renditions)
+        {
+            var bytes = await File.ReadAllBytesAsync(Path.Combine(factory.MediaRoot, "renditions", photo.Id.ToString(), r.Spec));
+            Assert.False(Contains(bytes, "Exif"), r.Spec);
+            Assert.False(Contains(bytes, "GPS"), r.Spec);
+        }
+    }
+
+    [Fact]
     public async Task The_same_file_uploaded_twice_is_stored_once_and_said_so()
     {
         var show = await factory.CreateShowAsync("Gucci");
