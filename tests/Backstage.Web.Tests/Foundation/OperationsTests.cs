@@ -114,6 +114,12 @@ public sealed class UnwritableStorageFactory : BackstageFactory
         File.WriteAllText(_blocker, "a file where a directory should be");
         builder.UseSetting("Backstage:DataDirectory", Path.Combine(_blocker, "data"));
     }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        File.Delete(_blocker);
+    }
 }
 
 public sealed class ReadinessTests(UnwritableStorageFactory factory) : IClassFixture<UnwritableStorageFactory>
