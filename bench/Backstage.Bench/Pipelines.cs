@@ -14,6 +14,7 @@ public static class Pipelines
     public static ChildResult RunChild(BenchArgs a)
     {
         var photos = Photos.List(a.Photos, a.Width, a.Height);
+        if (a.Pipeline == "upload-heic") photos = photos.Select(Photos.HeicOf).ToList();
         if (photos.Any(p => !File.Exists(p))) throw new FileNotFoundException("run the bench without --pipeline first to generate the photos");
         var outRoot = Paths.Output(a.Pipeline!);
         if (Directory.Exists(outRoot)) Directory.Delete(outRoot, recursive: true); // fresh: Render skips identical files
@@ -62,6 +63,17 @@ public static class Pipelines
                 var widths = (a.AvifWidths ?? Widths).OrderDescending().ToArray();
                 var avif = widths.Select(w => RenditionSpec.Width(w, "avif")).ToList();
                 return Backstage(o, avif, a.Parallel, $"AVIF only (the extra cost): widths {string.Join('/', widths.Order())}, q{o.AvifQuality}, effort {o.AvifEffort}");
+            }
+            case "upload-jpeg":
+            case "upload-heic":
+            {
+                // What the server does per uploaded file: validate (Probe: header, pixel limit, full small decode),
+                // then the job's Render of the production plan. HEIC goes through Magick.NET's HEVC decoder first.
+                MediaRuntime.Initialize();
+                var p = new VipsImageProcessor(o);
+                var format = a.Pipeline == "upload-heic" ? "HEIC (HEVC, heif-enc -q 60)" : "JPEG q90";
+                return ($"upload of a {format}: Probe + Render of RenditionPlanner.Plan (AVIF, WebP, JPEG, crops), {a.Parallel} in parallel", a.Parallel,
+                    (src, dir) => p.Render(src, RenditionPlanner.Plan(p.Probe(src).Width, o), FocalPoint.Center, dir));
             }
             case "magick":
                 return ($"Magick.NET-Q8 {typeof(MagickImage).Assembly.GetName().Version}: jpeg:size hint (shrink-on-load), cascade Resize, Strip, same qualities, {a.Parallel} photos in parallel", a.Parallel,

@@ -21,6 +21,7 @@ if (opts.Pipeline is not null)
 string results = Paths.Results;
 Directory.CreateDirectory(results);
 var photos = Photos.Ensure(opts.Photos, opts.Width, opts.Height);
+if (opts.Pipelines.Contains("upload-heic")) Photos.EnsureHeic(photos);
 Console.WriteLine($"{photos.Count} photos {opts.Width}×{opts.Height} in {Path.GetRelativePath(Paths.RepoRoot, Paths.Photos)}; {Environment.ProcessorCount} cores; libvips {NetVips.NetVips.Version(0)}.{NetVips.NetVips.Version(1)}.{NetVips.NetVips.Version(2)}");
 
 var rows = new List<ChildResult>();

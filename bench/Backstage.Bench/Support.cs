@@ -89,6 +89,27 @@ public static class Photos
         return paths;
     }
 
+    public static string HeicOf(string jpeg) => Path.ChangeExtension(jpeg, ".heic");
+
+    /// <summary>HEVC HEIC copies of the photos (what iPhones upload), made once with heif-enc from libheif-examples.</summary>
+    public static void EnsureHeic(IReadOnlyList<string> jpegs)
+    {
+        foreach (var jpeg in jpegs.Where(j => !File.Exists(HeicOf(j))))
+        {
+            var psi = new System.Diagnostics.ProcessStartInfo("heif-enc", ["-q", "60", jpeg, "-o", HeicOf(jpeg)]) { RedirectStandardOutput = true };
+            System.ComponentModel.Win32Exception? missing = null;
+            System.Diagnostics.Process? p = null;
+            try { p = System.Diagnostics.Process.Start(psi); } catch (System.ComponentModel.Win32Exception e) { missing = e; }
+            if (p is null) throw new InvalidOperationException("upload-heic needs heif-enc: apt-get install libheif-examples", missing);
+            using (p)
+            {
+                p.StandardOutput.ReadToEnd();
+                p.WaitForExit();
+                if (p.ExitCode != 0) throw new InvalidOperationException($"heif-enc failed on {jpeg}");
+            }
+        }
+    }
+
     public static IReadOnlyList<string> List(int count, int width, int height) =>
         Enumerable.Range(1, count).Select(i => Path.Combine(Paths.Photos, $"photo-{width}x{height}-{i:00}.jpg")).ToList();
 }
