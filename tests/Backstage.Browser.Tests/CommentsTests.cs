@@ -56,6 +56,14 @@ public sealed class CommentsTests(BrowserFixture app) : IClassFixture<BrowserFix
         var row = admin.Locator("tr", new() { HasText = text });
         await Expect(row).ToContainTextAsync("Pending");
         await BrowserFixture.ScreenshotAsync(admin, "moderation-queue");
+        // With JavaScript, "Select all" ticks every box in place (no reload), and again clears them.
+        var url = admin.Url;
+        var boxes = admin.Locator("form.moderation input[name=ids]");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Select all" }).ClickAsync();
+        Assert.Equal(await boxes.CountAsync(), await admin.Locator("form.moderation input[name=ids]:checked").CountAsync());
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Select none" }).ClickAsync();
+        await Expect(admin.Locator("form.moderation input[name=ids]:checked")).ToHaveCountAsync(0);
+        Assert.Equal(url, admin.Url);
         await row.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
         await Expect(admin.GetByRole(AriaRole.Status)).ToContainTextAsync("Approved: 1 comment");
         await Expect(admin.Locator("tr", new() { HasText = text })).ToHaveCountAsync(0);

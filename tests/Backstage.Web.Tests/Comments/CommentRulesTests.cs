@@ -327,6 +327,11 @@ public sealed class CommentRulesTests(ClockFactory factory) : IClassFixture<Cloc
         var admin = await factory.ClientAsync(Roles.Admin);
         var queue = await admin.GetDocumentAsync($"/moderation?article={article.Id}");
         Assert.Equal(3, queue.QuerySelectorAll("input[name=ids]").Length);
+        Assert.Empty(queue.QuerySelectorAll("input[name=ids][checked]"));
+        // "Select all" works without JavaScript: it links to the same filtered queue with every box ticked.
+        var all = queue.QuerySelector("a[data-select-all]")!.GetAttribute("href")!;
+        var ticked = await admin.GetDocumentAsync(all);
+        Assert.Equal(ids.Select(i => i.ToString()).Order(), ticked.QuerySelectorAll("input[name=ids][checked]").Select(b => b.GetAttribute("value")!).Order());
         var badge = queue.QuerySelector(".area-nav [data-pending-count]");
         Assert.NotNull(badge);
         Assert.True(int.Parse(new string(badge.TextContent.Where(char.IsDigit).ToArray())) >= 3);

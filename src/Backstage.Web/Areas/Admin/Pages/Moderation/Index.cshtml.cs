@@ -20,6 +20,8 @@ public sealed class IndexModel(BackstageDbContext db, CommentService comments) :
     [BindProperty(SupportsGet = true)] public string? State { get; set; }
     [BindProperty(SupportsGet = true)] public int? Article { get; set; }
     [BindProperty(SupportsGet = true)] public string? Reader { get; set; }
+    /// <summary>"Select all" without JavaScript: the page comes back with every box ticked (moderation.js ticks in place).</summary>
+    [BindProperty(SupportsGet = true)] public bool SelectAll { get; set; }
 
     public sealed record Report(string Reporter, string? Reason, DateTimeOffset At);
     public sealed record Row(Comment Comment, string ArticleTitle, string ArticleSlug, string AuthorName, string AuthorEmail,
