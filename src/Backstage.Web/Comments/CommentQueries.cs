@@ -24,6 +24,8 @@ public sealed class CommentForm
     public string? ReplyToName { get; set; }
     public int? PhotoId { get; set; }
     public string? PhotoLabel { get; set; }
+    /// <summary>The hold-first-comment rule applies to this reader: the form says a moderator reads it first.</summary>
+    public bool FirstCommentHeld { get; set; }
     public string Body { get; set; } = "";
     public string? Error { get; set; }
 }

@@ -146,11 +146,15 @@ public sealed class CommentService(BackstageDbContext db, TimeProvider clock, IO
         var links = CommentText.CountLinks(body);
         if (links > rules.MaxLinks)
             return (CommentState.Pending, "link limit", $"{links} links (more than {rules.MaxLinks})");
-        if (firstCheck && rules.HoldFirstComment && !author.IsStaff
-            && !await db.Set<Comment>().AnyAsync(c => c.AuthorId == author.Id && c.State == CommentState.Approved, ct))
+        if (firstCheck && await HoldsFirstCommentAsync(author, rules, ct))
             return (CommentState.Pending, "first comment", "the reader has no approved comment yet");
         return (CommentState.Approved, "auto-approve", "no rule held it");
     }
+
+    /// <summary>Whether this reader's next comment waits for a moderator because none of theirs has been approved yet.</summary>
+    public async Task<bool> HoldsFirstCommentAsync(Actor author, CommentRules? rules = null, CancellationToken ct = default) =>
+        (rules ?? await RulesAsync(ct)).HoldFirstComment && !author.IsStaff
+        && !await db.Set<Comment>().AnyAsync(c => c.AuthorId == author.Id && c.State == CommentState.Approved, ct);
 
     private static CommentAuditEntry Audit(Actor actor, string action, Comment c, CommentState? from, CommentState? to, string? reason, DateTimeOffset at) => new()
     {

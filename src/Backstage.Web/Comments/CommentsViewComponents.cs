@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Backstage.Web.Accounts;
 using Backstage.Web.Articles;
 using Microsoft.AspNetCore.Html;
 using Microsoft.AspNetCore.Mvc;
@@ -17,6 +18,9 @@ public sealed class CommentsViewComponent(CommentQueries queries, CommentService
         var userId = UserClaimsPrincipal.FindFirstValue(ClaimTypes.NameIdentifier);
         var threads = await queries.ThreadsAsync(article.Id, article.Slug, userId, HttpContext.RequestAborted);
         var form = new CommentForm { ArticleId = article.Id, ArticleSlug = article.Slug };
+        if (userId is not null)
+            form.FirstCommentHeld = await comments.HoldsFirstCommentAsync(
+                new Actor(userId, "", UserClaimsPrincipal.IsInRole(Roles.Admin) || UserClaimsPrincipal.IsInRole(Roles.Editor)), ct: HttpContext.RequestAborted);
         if (int.TryParse(Request.Query["photo"], out var photo))
             (form.PhotoId, form.PhotoLabel) = await comments.PhotoAsync(photo, HttpContext.RequestAborted);
         var banned = userId is not null && await comments.IsBannedAsync(userId, HttpContext.RequestAborted);

@@ -15,6 +15,8 @@ public sealed class CommentRulesTests(ClockFactory factory) : IClassFixture<Cloc
     {
         var article = await factory.CreateArticleAsync();
         var reader = await factory.ClientAsync(Roles.Reader);
+        const string firstHint = "Your first comment is read by a moderator";
+        Assert.Contains(firstHint, (await reader.GetDocumentAsync($"/articles/{article.Slug}")).GetElementById("comment-hint")!.TextContent);
         var text = "Loved the Dior braids " + Guid.NewGuid();
         var id = await reader.PostAcceptedAsync(article, text);
 
@@ -37,7 +39,8 @@ public sealed class CommentRulesTests(ClockFactory factory) : IClassFixture<Cloc
         Assert.Equal(CommentState.Approved, (await factory.CommentAsync(id)).State);
         Assert.Contains(text, await (await factory.Anonymous().GetAsync($"/articles/{article.Slug}")).Content.ReadAsStringAsync());
 
-        // Once one comment is approved, the next one appears straight away.
+        // Once one comment is approved, the next one appears straight away, and the form no longer says otherwise.
+        Assert.DoesNotContain(firstHint, (await reader.GetDocumentAsync($"/articles/{article.Slug}")).GetElementById("comment-hint")!.TextContent);
         factory.Clock.Advance(TimeSpan.FromSeconds(16));
         var second = await reader.PostAcceptedAsync(article, "And the Gucci socks " + Guid.NewGuid());
         Assert.Equal(CommentState.Approved, (await factory.CommentAsync(second)).State);

@@ -42,7 +42,7 @@ public sealed class WriteModel(BackstageDbContext db, CommentService comments, T
         var found = article is null ? null : await db.FindLiveAsync(article, clock.GetUtcNow(), ct);
         if (found is null) return NotFound();
         Article = found;
-        Form = new CommentForm { ArticleId = found.Id, ArticleSlug = found.Slug };
+        Form = new CommentForm { ArticleId = found.Id, ArticleSlug = found.Slug, FirstCommentHeld = await comments.HoldsFirstCommentAsync(Me, ct: ct) };
         (Form.PhotoId, Form.PhotoLabel) = await comments.PhotoAsync(photo, ct);
         if (reply is not null && !await LoadReplyToAsync(reply.Value, ct)) return NotFound();
         return Page();
@@ -91,7 +91,7 @@ public sealed class WriteModel(BackstageDbContext db, CommentService comments, T
         Form = new CommentForm
         {
             ArticleId = article.Id, ArticleSlug = article.Slug, ReplyToId = Input.ReplyToId,
-            Body = Input.Body ?? "", Error = result.Error,
+            Body = Input.Body ?? "", Error = result.Error, FirstCommentHeld = await comments.HoldsFirstCommentAsync(Me, ct: ct),
         };
         (Form.PhotoId, Form.PhotoLabel) = await comments.PhotoAsync(Input.PhotoId, ct);
         if (Input.ReplyToId is { } r) await LoadReplyToAsync(r, ct);
