@@ -22,6 +22,32 @@ public sealed class GalleryEditingTests(GalleryFactory factory) : IClassFixture<
     }
 
     [Fact]
+    public async Task Save_all_keeps_the_order_the_cards_were_posted_in()
+    {
+        var (show, editor, photos) = await GalleryAsync("Rochas", 3);
+        var page = await editor.GetDocumentAsync(GalleryUrl(show.Id));
+        // What gallery-editor.js posts after a drag: the last card moved first, its fields renumbered in the new order.
+        int[] order = [photos[2].Id, photos[0].Id, photos[1].Id];
+        var newIndex = order.Select((id, i) => (Old: IndexOf(page, id), New: i)).ToDictionary(x => x.Old, x => x.New);
+        var response = await PostEditorAsync(editor, show.Id, "save", f =>
+        {
+            var items = f.Where(kv => kv.Key.StartsWith("Items[", StringComparison.Ordinal)).ToList();
+            foreach (var (key, _) in items) f.Remove(key);
+            foreach (var (key, value) in items)
+            {
+                var end = key.IndexOf(']');
+                f[$"Items[{newIndex[int.Parse(key[6..end])]}{key[end..]}"] = value;
+            }
+            f[$"Items[0].Caption"] = "Dragged to the front";
+        });
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var saved = await factory.PhotosAsync(show.Id);
+        Assert.Equal(order, saved.Select(p => p.Id));
+        Assert.Equal([1, 2, 3], saved.Select(p => p.Position));
+        Assert.Equal("Dragged to the front", saved[0].Caption);
+    }
+
+    [Fact]
     public async Task Save_all_reorder_bulk_credit_cover_and_delete()
     {
         var (show, editor, photos) = await GalleryAsync("Dior", 3);

@@ -27,3 +27,54 @@
     });
   });
 })();
+
+// Drag a card by its picture to reorder the gallery. The cards' field names are renumbered in their new order,
+// so "Save all" (or any button of the form) stores it; the Up/Down buttons still work for keyboards and without JavaScript.
+(function () {
+  'use strict';
+  var grid = document.querySelector('.photo-grid');
+  if (!grid || !('draggable' in document.createElement('li'))) return;
+  var status = document.getElementById('gallery-order-status');
+  var dragged = null;
+
+  function renumber() {
+    grid.querySelectorAll('.photo-card').forEach(function (card, i) {
+      card.querySelectorAll('[name^="Items["]').forEach(function (field) {
+        field.name = field.name.replace(/^Items\[\d+\]/, 'Items[' + i + ']');
+      });
+      var number = card.querySelector('.photo-head strong');
+      if (number) number.textContent = (i + 1) + '.';
+    });
+    if (status) status.textContent = 'New order not saved yet: press "Save all" to keep it.';
+  }
+
+  grid.querySelectorAll('.photo-card').forEach(function (card) {
+    var handle = card.querySelector('.photo-thumb');
+    if (!handle) return;
+    handle.setAttribute('draggable', 'true');
+    handle.title = (handle.title ? handle.title + '; ' : '') + 'drag to reorder';
+    handle.addEventListener('dragstart', function (e) {
+      dragged = card;
+      card.classList.add('dragging');
+      e.dataTransfer.effectAllowed = 'move';
+      e.dataTransfer.setData('text/plain', card.dataset.photoId || '');
+    });
+    handle.addEventListener('dragend', function () {
+      card.classList.remove('dragging');
+      dragged = null;
+    });
+    card.addEventListener('dragover', function (e) {
+      if (!dragged || dragged === card) return;
+      e.preventDefault();
+      e.dataTransfer.dropEffect = 'move';
+    });
+    card.addEventListener('drop', function (e) {
+      if (!dragged || dragged === card) return;
+      e.preventDefault();
+      // Dropped on the left half: before this card; on the right half: after it.
+      var box = card.getBoundingClientRect();
+      grid.insertBefore(dragged, e.clientX < box.left + box.width / 2 ? card : card.nextSibling);
+      renumber();
+    });
+  });
+})();

@@ -116,7 +116,12 @@ public sealed class GalleryModel(BackstageDbContext db, PhotoUploads uploads, Jo
             return Page();
         }
 
-        var photos = await db.Set<Photo>().Where(p => p.ShowId == id).OrderBy(p => p.Position).ThenBy(p => p.Id).ToListAsync(ct);
+        // The form's order is the editor's order: gallery-editor.js lets them drag the cards (and renumbers the
+        // fields); without JavaScript it is the order the page was rendered in. Photos the form did not include (say,
+        // uploaded meanwhile from another tab) were appended to Items above, so they come after the posted ones.
+        var posted = Items.Select((item, index) => (item.Id, index)).DistinctBy(x => x.Id).ToDictionary(x => x.Id, x => x.index);
+        var photos = (await db.Set<Photo>().Where(p => p.ShowId == id).OrderBy(p => p.Position).ThenBy(p => p.Id).ToListAsync(ct))
+            .OrderBy(p => posted.GetValueOrDefault(p.Id, int.MaxValue)).ToList();
         var now = clock.GetUtcNow();
         var toRender = new List<int>();
         string flash = "Saved the gallery.";
