@@ -21,6 +21,8 @@ public sealed class PublicPageCachePolicy(PublishSchedule schedule, IOptions<Rea
     public static bool IsAnonymous(HttpContext http) =>
         http.User.Identity?.IsAuthenticated != true && string.IsNullOrEmpty(http.Request.Headers.Authorization);
 
+    private static readonly Microsoft.Extensions.Primitives.StringValues VaryByQueryKeys = new(["p", "photo"]);
+
     ValueTask IOutputCachePolicy.CacheRequestAsync(OutputCacheContext context, CancellationToken ct)
     {
         var http = context.HttpContext;
@@ -32,7 +34,10 @@ public sealed class PublicPageCachePolicy(PublishSchedule schedule, IOptions<Rea
         context.AllowCacheStorage = cacheable;
         context.AllowLocking = true;
         context.Tags.Add(CacheTags.Public);
-        context.CacheVaryByRules.QueryKeys = "*";
+        // Only the query keys a cached page reads: the home page's page number and the article's comment-on-photo.
+        // Everything else (utm_*, fbclid, igshid… on every link from social apps) shares one entry instead of
+        // making each visit a miss. A new query parameter on a cached page must be added here.
+        context.CacheVaryByRules.QueryKeys = VaryByQueryKeys;
         context.ResponseExpirationTimeSpan = Lifetime();
         // Reader pages carry no secrets (no forms with tokens, nothing personal) when anonymous: safe to compress
         // over HTTPS too (BREACH needs a secret and reflected input in the same response).

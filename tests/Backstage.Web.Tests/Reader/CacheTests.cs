@@ -47,6 +47,20 @@ public sealed class CacheTests(BackstageFactory factory) : IClassFixture<Backsta
     }
 
     [Fact]
+    public async Task Tracking_parameters_from_social_apps_share_one_cache_entry_but_the_page_number_does_not()
+    {
+        var article = await factory.ArticleAsync($"Shared {ReaderData.Word()}");
+        var fromInstagram = await AnonymousGetAsync($"/articles/{article.Slug}?utm_source=instagram&igshid=a1");
+        var fromFacebook = await AnonymousGetAsync($"/articles/{article.Slug}?fbclid=IwAR{ReaderData.Word()}");
+        Assert.Equal(HttpStatusCode.OK, fromInstagram.Status);
+        Assert.True(fromFacebook.FromCache, "a click with other tracking parameters is the same page");
+
+        await AnonymousGetAsync("/");
+        Assert.True((await AnonymousGetAsync("/?utm_campaign=fw25")).FromCache);
+        Assert.False((await AnonymousGetAsync("/?p=2")).FromCache, "page 2 is another page");
+    }
+
+    [Fact]
     public async Task Publish_edit_and_unpublish_are_visible_at_once()
     {
         var editor = await factory.ClientAsync(Accounts.Roles.Editor);
