@@ -31,6 +31,7 @@ internal sealed class PhotoConfiguration : IEntityTypeConfiguration<Photo>
         b.Ignore(p => p.FocalKey);
         b.Ignore(p => p.NeedsAlt);
         b.Ignore(p => p.NeedsCredit);
+        b.Ignore(p => p.CreditName);
         b.Ignore(p => p.CreditLine);
     }
 }

@@ -54,9 +54,12 @@ public sealed class Photo
     public bool NeedsAlt => !Decorative && string.IsNullOrWhiteSpace(AltText);
     public bool NeedsCredit => string.IsNullOrWhiteSpace(Credit);
 
-    /// <summary>"Photo: Name / Agency", or null without a credit.</summary>
-    public string? CreditLine => string.IsNullOrWhiteSpace(Credit) ? null
-        : "Photo: " + Credit!.Trim() + (string.IsNullOrWhiteSpace(Agency) ? "" : " / " + Agency!.Trim());
+    /// <summary>"Name / Agency" (JSON-LD creditText), or null without a credit.</summary>
+    public string? CreditName => string.IsNullOrWhiteSpace(Credit) ? null
+        : Credit!.Trim() + (string.IsNullOrWhiteSpace(Agency) ? "" : " / " + Agency!.Trim());
+
+    /// <summary>"Photo: Name / Agency" under the picture, or null without a credit.</summary>
+    public string? CreditLine => CreditName is { } name ? "Photo: " + name : null;
 }
 
 /// <summary>

@@ -56,7 +56,7 @@ public sealed class PhotoModel(BackstageDbContext db, PhotoCatalog catalog, Site
         var share = PhotoCatalog.ShareImage(Photo);
         var full = PhotoCatalog.Jpeg(Photo, 1920);
         var data = ReaderMeta.ImageObject(urls, full is null ? path : MediaEndpoints.Url(Photo.Id, full.Spec), path, Photo.Caption,
-            Photo.CreditLine is null ? null : Photo.Credit!.Trim() + (string.IsNullOrWhiteSpace(Photo.Agency) ? "" : " / " + Photo.Agency.Trim()),
+            Photo.CreditName,
             full?.Width, full?.Height);
         data["@context"] = "https://schema.org";
         data["name"] = Title;

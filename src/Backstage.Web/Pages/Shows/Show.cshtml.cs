@@ -29,13 +29,10 @@ public sealed class ShowModel(BackstageDbContext db, IGalleryEmbedRenderer galle
         var cover = visible.Count == 0 ? null : (await photos.ShowCoversAsync([show.Id], ct)).GetValueOrDefault(show.Id) ?? visible[0];
         var objects = visible.Select(p => (p, Jpeg: PhotoCatalog.Jpeg(p, 1920))).Where(x => x.Jpeg is not null)
             .Select(x => ReaderMeta.ImageObject(urls, Galleries.MediaEndpoints.Url(x.p.Id, x.Jpeg!.Spec), PhotoCatalog.PageUrl(show.Slug, x.p.Position),
-                x.p.Caption, CreditName(x.p), x.Jpeg.Width, x.Jpeg.Height)).ToList();
+                x.p.Caption, x.p.CreditName, x.Jpeg.Width, x.Jpeg.Height)).ToList();
         var shareImage = cover is null ? null : PhotoCatalog.ShareImage(cover);
         Meta = ReaderMeta.ForShow(show, urls, shareImage, objects);
         Share = new ShareLinks(urls.Absolute($"/shows/{show.Slug}"), $"{show.Title}, {show.Season}", shareImage is null ? null : urls.Absolute(shareImage.Url));
         return Page();
     }
-
-    internal static string? CreditName(Galleries.Photo p) => string.IsNullOrWhiteSpace(p.Credit) ? null
-        : p.Credit.Trim() + (string.IsNullOrWhiteSpace(p.Agency) ? "" : " / " + p.Agency.Trim());
 }
