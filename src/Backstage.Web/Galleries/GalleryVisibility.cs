@@ -22,15 +22,18 @@ public sealed class GalleryVisibility(BackstageDbContext db, TimeProvider clock)
         if (rest.Length == 0) return result;
 
         var slugs = await db.Shows.Where(s => rest.Contains(s.Id)).Select(s => new { s.Id, s.Slug }).ToListAsync(ct);
-        var now = clock.GetUtcNow();
         foreach (var s in slugs)
-        {
-            // Cheap filter in SQL, exact check with the same parser the article uses.
-            var needle = s.Slug;
-            var bodies = await db.Articles.Live(now).Where(a => a.Body.Contains(needle)).Select(a => a.Body).ToListAsync(ct);
-            if (bodies.Any(b => MarkdownRenderer.GallerySlugs(b).Contains(s.Slug))) result.Add(s.Id);
-        }
+            if ((await LiveArticlesEmbeddingAsync(s.Slug, ct)).Count > 0) result.Add(s.Id);
         return result;
+    }
+
+    /// <summary>Live articles that embed the gallery of the show <paramref name="slug"/>, newest first.</summary>
+    public async Task<List<Article>> LiveArticlesEmbeddingAsync(string slug, CancellationToken ct)
+    {
+        // Cheap filter in SQL, exact check with the same parser the article uses.
+        var candidates = await db.Articles.AsNoTracking().Live(clock.GetUtcNow()).Where(a => a.Body.Contains(slug))
+            .OrderByDescending(a => a.PublishAt).ToListAsync(ct);
+        return candidates.Where(a => MarkdownRenderer.GallerySlugs(a.Body).Contains(slug)).ToList();
     }
 
     public async Task<bool> IsShowPublicAsync(int showId, CancellationToken ct) => (await PublicShowIdsAsync([showId], ct)).Contains(showId);

@@ -15,7 +15,7 @@ namespace Backstage.Web.Reader;
 /// ones, like the gallery embed), where each photo's own page is (/shows/{slug}/photos/{position}), which crop to use
 /// for covers and OpenGraph, and the pictures for the home page, feed and sitemap (<see cref="IReaderImages"/>).
 /// </summary>
-public sealed class PhotoCatalog(BackstageDbContext db, GalleryVisibility visibility, TimeProvider clock, IHttpContextAccessor http,
+public sealed class PhotoCatalog(BackstageDbContext db, GalleryVisibility visibility, IHttpContextAccessor http,
     IAuthorizationService authz) : IReaderImages
 {
     public static string PageUrl(string showSlug, int position) => $"/shows/{showSlug}/photos/{position.ToString(CultureInfo.InvariantCulture)}";
@@ -66,13 +66,7 @@ public sealed class PhotoCatalog(BackstageDbContext db, GalleryVisibility visibi
     }
 
     /// <summary>Live articles that embed this show's gallery, newest first.</summary>
-    public async Task<List<Article>> ArticlesEmbeddingAsync(Show show, CancellationToken ct)
-    {
-        var slug = show.Slug;
-        var candidates = await db.Articles.AsNoTracking().Live(clock.GetUtcNow()).Where(a => a.Body.Contains(slug))
-            .OrderByDescending(a => a.PublishAt).ToListAsync(ct);
-        return candidates.Where(a => MarkdownRenderer.GallerySlugs(a.Body).Contains(slug)).ToList();
-    }
+    public Task<List<Article>> ArticlesEmbeddingAsync(Show show, CancellationToken ct) => visibility.LiveArticlesEmbeddingAsync(show.Slug, ct);
 
     /// <summary>Each show's cover (the gallery's chosen cover, else its first Ready photo), public galleries only.</summary>
     public async Task<Dictionary<int, Photo>> ShowCoversAsync(IReadOnlyCollection<int> showIds, CancellationToken ct)
