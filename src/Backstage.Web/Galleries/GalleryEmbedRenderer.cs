@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using Backstage.Media;
-using Backstage.Web.Accounts;
 using Backstage.Web.Articles;
 using Backstage.Web.Data;
 using Microsoft.AspNetCore.Authorization;
@@ -25,8 +24,7 @@ internal sealed class GalleryEmbedRenderer(BackstageDbContext db, GalleryVisibil
         var shows = await db.Shows.AsNoTracking().Where(s => showSlugs.Contains(s.Slug)).ToListAsync(ct);
         var ids = shows.Select(s => s.Id).ToList();
         var visible = await visibility.PublicShowIdsAsync(ids, ct);
-        if (http.HttpContext?.User is { Identity.IsAuthenticated: true } user && (await authz.AuthorizeAsync(user, Policies.Studio)).Succeeded)
-            visible.UnionWith(ids);
+        if (await GalleryVisibility.SeesUnpublishedAsync(authz, http.HttpContext?.User)) visible.UnionWith(ids);
         var photos = await db.Set<Photo>().AsNoTracking().Include(p => p.Renditions)
             .Where(p => visible.Contains(p.ShowId) && p.Status == PhotoStatus.Ready)
             .OrderBy(p => p.Position).ThenBy(p => p.Id).ToListAsync(ct);

@@ -1,5 +1,8 @@
+using System.Security.Claims;
+using Backstage.Web.Accounts;
 using Backstage.Web.Articles;
 using Backstage.Web.Data;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
 
 namespace Backstage.Web.Galleries;
@@ -35,6 +38,10 @@ public sealed class GalleryVisibility(BackstageDbContext db, TimeProvider clock)
             .OrderByDescending(a => a.PublishAt).ToListAsync(ct);
         return candidates.Where(a => MarkdownRenderer.GallerySlugs(a.Body).Contains(slug)).ToList();
     }
+
+    /// <summary>Editors and admins (studio policy) also see unpublished galleries, so previews look like the real thing.</summary>
+    public static async Task<bool> SeesUnpublishedAsync(IAuthorizationService authz, ClaimsPrincipal? user) =>
+        user is { Identity.IsAuthenticated: true } && (await authz.AuthorizeAsync(user, Policies.Studio)).Succeeded;
 
     public async Task<bool> IsShowPublicAsync(int showId, CancellationToken ct) => (await PublicShowIdsAsync([showId], ct)).Contains(showId);
 }

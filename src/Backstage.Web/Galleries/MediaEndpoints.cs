@@ -1,5 +1,4 @@
 using System.Globalization;
-using Backstage.Web.Accounts;
 using Backstage.Web.Data;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
@@ -27,8 +26,7 @@ public static class MediaEndpoints
             .Select(r => new { r.Spec, r.ContentType, r.Photo!.ShowId }).FirstOrDefaultAsync(ct);
         if (row is null) return Results.NotFound();
         bool isPublic = await visibility.IsShowPublicAsync(row.ShowId, ct);
-        if (!isPublic && !(http.User.Identity?.IsAuthenticated == true && (await authz.AuthorizeAsync(http.User, Policies.Studio)).Succeeded))
-            return Results.NotFound();
+        if (!isPublic && !await GalleryVisibility.SeesUnpublishedAsync(authz, http.User)) return Results.NotFound();
         var path = storage.RenditionPath(photoId, row.Spec);
         if (!File.Exists(path)) return Results.NotFound();
         http.Response.Headers.CacheControl = isPublic ? "public, max-age=31536000, immutable" : "private, no-store";

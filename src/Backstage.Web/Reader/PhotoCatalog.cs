@@ -1,6 +1,5 @@
 using System.Globalization;
 using Backstage.Media;
-using Backstage.Web.Accounts;
 using Backstage.Web.Articles;
 using Backstage.Web.Data;
 using Backstage.Web.Galleries;
@@ -38,10 +37,7 @@ public sealed class PhotoCatalog(BackstageDbContext db, GalleryVisibility visibi
     public static string? Alt(Photo p) => p.Decorative ? "" : p.AltText;
 
     public async Task<bool> CanSeeAsync(int showId, CancellationToken ct) =>
-        await visibility.IsShowPublicAsync(showId, ct) || await IsEditorAsync();
-
-    private async Task<bool> IsEditorAsync() =>
-        http.HttpContext?.User is { Identity.IsAuthenticated: true } user && (await authz.AuthorizeAsync(user, Policies.Studio)).Succeeded;
+        await visibility.IsShowPublicAsync(showId, ct) || await GalleryVisibility.SeesUnpublishedAsync(authz, http.HttpContext?.User);
 
     /// <summary>Ready photos of a show in gallery order, with renditions (call <see cref="CanSeeAsync"/> first).</summary>
     public async Task<List<Photo>> PhotosAsync(int showId, CancellationToken ct) =>
