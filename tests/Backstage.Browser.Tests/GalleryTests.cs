@@ -14,7 +14,7 @@ public sealed class GalleryTests(BrowserFixture app) : IClassFixture<BrowserFixt
         var show = new Show
         {
             Designer = "Schiaparelli", Season = "Fall/Winter 2025", City = "Paris", Date = new DateOnly(2025, 3, 4),
-            Slug = "schiaparelli-" + Guid.NewGuid().ToString("N")[..6],
+            Slug = "schiaparelli-" + Guid.NewGuid().ToString("N")[..6], Status = ShowStatus.Published, PublishAt = DateTimeOffset.UtcNow.AddMinutes(-1),
         };
         await app.WithDbAsync(async db => { db.Shows.Add(show); await db.SaveChangesAsync(); });
         var dir = Directory.CreateTempSubdirectory("gallery-browser-").FullName;

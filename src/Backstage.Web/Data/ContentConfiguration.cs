@@ -30,7 +30,9 @@ internal sealed class ShowConfiguration : IEntityTypeConfiguration<Show>
         b.Property(s => s.Slug).HasMaxLength(120);
         b.HasIndex(s => s.Slug).IsUnique();
         b.Property(s => s.Description).HasMaxLength(2000);
+        b.Property(s => s.Status).HasConversion<string>().HasMaxLength(16);
         b.Property(s => s.Version).IsRowVersion();
         b.Ignore(s => s.Title);
+        b.Ignore(s => s.LiveAt);
     }
 }

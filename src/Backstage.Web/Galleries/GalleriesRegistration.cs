@@ -20,6 +20,7 @@ public static class GalleriesRegistration
         var s = builder.Services;
         s.AddSingleton(new MediaOptionsAccessor(mediaOptions));
         s.AddSingleton(uploadOptions);
+        s.AddSingleton(builder.Configuration.GetSection(MediaOptions.SectionName).Get<QuarantineOptions>() ?? new QuarantineOptions());
         s.AddSingleton<IImageProcessor>(new VipsImageProcessor(mediaOptions));
         s.AddSingleton<MediaStorage>();
         s.Configure<JobOptions>(builder.Configuration.GetSection(JobOptions.Section));
@@ -31,6 +32,10 @@ public static class GalleriesRegistration
         s.AddHostedService<MediaSweeperService>();
         s.AddScoped<GalleryVisibility>();
         s.AddScoped<PhotoUploads>();
+        s.AddScoped<PhotoUsage>();
+        s.AddScoped<Takedown>();
+        s.AddScoped<GalleryEditor>();
+        s.AddScoped<IJobHandler, ShowLiveHandler>();
         s.AddScoped<GallerySeeder>();
         s.AddHttpContextAccessor();
         s.AddScoped<IGalleryEmbedRenderer, GalleryEmbedRenderer>();

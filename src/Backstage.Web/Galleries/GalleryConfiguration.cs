@@ -28,6 +28,10 @@ internal sealed class PhotoConfiguration : IEntityTypeConfiguration<Photo>
         b.Property(p => p.ExifCreator).HasMaxLength(200);
         b.Property(p => p.ExifCopyright).HasMaxLength(300);
         b.Property(p => p.Version).IsRowVersion();
+        b.Property(p => p.TakedownReason).HasConversion<string>().HasMaxLength(32);
+        b.Property(p => p.TakedownNote).HasMaxLength(1000);
+        b.Property(p => p.TakenDownBy).HasMaxLength(256);
+        b.Ignore(p => p.IsTakenDown);
         b.Ignore(p => p.FocalKey);
         b.Ignore(p => p.NeedsAlt);
         b.Ignore(p => p.NeedsCredit);

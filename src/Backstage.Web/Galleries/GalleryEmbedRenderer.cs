@@ -4,18 +4,17 @@ using System.Text.Encodings.Web;
 using Backstage.Media;
 using Backstage.Web.Articles;
 using Backstage.Web.Data;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
 
 namespace Backstage.Web.Galleries;
 
 /// <summary>
-/// The real gallery embed (articles and /shows/{slug}): a &lt;figure&gt; per Ready photo with AVIF/WebP/JPEG sources, the
-/// placeholder as background, the credit line and caption. Readers get photos only for public galleries; editors (studio
-/// policy) also see unpublished ones, so article previews look like the real thing. An empty gallery renders a link to the show.
+/// The real gallery embed (articles and /shows/{slug}): a &lt;figure&gt; per photo the viewer may see
+/// (<see cref="GalleryVisibility"/>) with AVIF/WebP/JPEG sources, the placeholder as background, the credit line and
+/// caption; editors (studio policy) also see unpublished ones, so article previews look like the real thing. A live show
+/// with no public photo yet renders a link to the show; a show readers may not see renders nothing.
 /// </summary>
-internal sealed class GalleryEmbedRenderer(BackstageDbContext db, GalleryVisibility visibility, IHttpContextAccessor http,
-    IAuthorizationService authz) : IGalleryEmbedRenderer
+internal sealed class GalleryEmbedRenderer(BackstageDbContext db, GalleryVisibility visibility) : IGalleryEmbedRenderer
 {
     public const string Sizes = "(min-width: 1100px) 1000px, 100vw";
 
@@ -23,10 +22,9 @@ internal sealed class GalleryEmbedRenderer(BackstageDbContext db, GalleryVisibil
     {
         var shows = await db.Shows.AsNoTracking().Where(s => showSlugs.Contains(s.Slug)).ToListAsync(ct);
         var ids = shows.Select(s => s.Id).ToList();
-        var visible = await visibility.PublicShowIdsAsync(ids, ct);
-        if (await GalleryVisibility.SeesUnpublishedAsync(authz, http.HttpContext?.User)) visible.UnionWith(ids);
-        var photos = await db.Set<Photo>().AsNoTracking().Include(p => p.Renditions)
-            .Where(p => visible.Contains(p.ShowId) && p.Status == PhotoStatus.Ready)
+        var visible = await visibility.ViewerIsStaffAsync() ? ids.ToHashSet() : await visibility.LiveShowIdsAsync(ids, ct);
+        var photos = await (await visibility.VisiblePhotosAsync()).AsNoTracking().Include(p => p.Renditions)
+            .Where(p => visible.Contains(p.ShowId))
             .OrderBy(p => p.Position).ThenBy(p => p.Id).ToListAsync(ct);
         var byShow = photos.ToLookup(p => p.ShowId);
         var enc = HtmlEncoder.Default;
@@ -36,7 +34,7 @@ internal sealed class GalleryEmbedRenderer(BackstageDbContext db, GalleryVisibil
         foreach (var slug in showSlugs)
         {
             var s = shows.FirstOrDefault(x => x.Slug == slug);
-            if (s is null) continue;
+            if (s is null || !visible.Contains(s.Id)) continue;
             var list = byShow[s.Id].ToList();
             var html = new StringBuilder();
             if (list.Count == 0)

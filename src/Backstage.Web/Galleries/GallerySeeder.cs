@@ -30,14 +30,14 @@ public sealed class GallerySeeder(BackstageDbContext db, PhotoUploads uploads, J
     private static readonly string[] Photographers = ["Camille Martin", "Jonas Weber", "Aiko Tanaka", "Lucía Ortega", "Sam Okafor", "Elise Dubois"];
 
     /// <summary>
-    /// Publishes each show's gallery and queues a "demo-photos" job for the first show; each such job queues the next
+    /// Creates each show's gallery and queues a "demo-photos" job for the first show; each such job queues the next
     /// show's when done, so renders interleave with generation and the galleries fill in one after another.
     /// Start-up itself stays fast.
     /// </summary>
     public async Task SeedAsync(IReadOnlyList<Show> shows, CancellationToken ct = default)
     {
         foreach (var show in shows)
-            db.Set<Gallery>().Add(new Gallery { ShowId = show.Id, PublishedAt = clock.GetUtcNow() });
+            db.Set<Gallery>().Add(new Gallery { ShowId = show.Id });
         if (shows.Count > 0)
             queue.Enqueue(db, DemoPhotosHandler.JobKind, shows[0].Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
         await db.SaveChangesAsync(ct);
@@ -72,7 +72,8 @@ public sealed class GallerySeeder(BackstageDbContext db, PhotoUploads uploads, J
                     .SetProperty(p => p.AltText, $"{moment}, backstage at {show.Designer}.")
                     .SetProperty(p => p.Caption, $"{moment}. Backstage at {show.Designer}, {show.Season}.")
                     .SetProperty(p => p.Credit, Photographers[(s + i) % Photographers.Length])
-                    .SetProperty(p => p.Agency, i % 2 == 0 ? "Backstage Pictures" : null), ct);
+                    .SetProperty(p => p.Agency, i % 2 == 0 ? "Backstage Pictures" : null)
+                    .SetProperty(p => p.PublishedAt, clock.GetUtcNow()), ct); // demo photos pass the gate: published
             }
         }
         finally

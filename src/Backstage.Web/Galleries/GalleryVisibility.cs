@@ -1,47 +1,72 @@
+using System.Linq.Expressions;
 using System.Security.Claims;
 using Backstage.Web.Accounts;
 using Backstage.Web.Articles;
 using Backstage.Web.Data;
+using Backstage.Web.Shows;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
 
 namespace Backstage.Web.Galleries;
 
 /// <summary>
-/// When readers may see a photo: it is Ready AND its show's gallery is public. A gallery is public when the editor has
-/// published it on the gallery page, or automatically while a live article embeds it ("::: gallery slug"). Everything
-/// else — processing or failed photos, unpublished galleries — is 404 to readers, by slug or by id.
+/// The one rule for what a reader sees (docs/galleries.md, "Publishing model"). A photo reaches a reader only if its
+/// show is live (not a draft, its publish time and its embargo passed), the photo itself is published, Ready, not taken
+/// down and passes the gate (credit, and alt text or marked decorative). Every public surface — show page, article embed,
+/// photo page, lightbox, OpenGraph, JSON-LD, image sitemap, feed, search, media — asks here (search spells the same rule in
+/// SQL: <see cref="PublicPhotoSql"/>). Staff (studio policy) preview every Ready photo that is not taken down.
 /// </summary>
-public sealed class GalleryVisibility(BackstageDbContext db, TimeProvider clock)
+public sealed class GalleryVisibility(BackstageDbContext db, TimeProvider clock, IHttpContextAccessor http, IAuthorizationService authz)
 {
-    /// <summary>The ids among <paramref name="showIds"/> whose galleries readers may see.</summary>
-    public async Task<HashSet<int>> PublicShowIdsAsync(IReadOnlyCollection<int> showIds, CancellationToken ct)
+    private bool? _staff;
+
+    public static Expression<Func<Show, bool>> ShowLive(DateTimeOffset now) =>
+        s => s.Status != ShowStatus.Draft && s.PublishAt <= now && (s.EmbargoUntil == null || s.EmbargoUntil <= now);
+
+    /// <summary>Photos any reader may see now.</summary>
+    public IQueryable<Photo> PublicPhotos()
+    {
+        var now = clock.GetUtcNow();
+        return db.Set<Photo>().Where(p => p.Status == PhotoStatus.Ready && p.PublishedAt != null && p.TakenDownAt == null
+            && (p.Decorative || !string.IsNullOrWhiteSpace(p.AltText)) && !string.IsNullOrWhiteSpace(p.Credit)
+            && p.Show!.Status != ShowStatus.Draft && p.Show.PublishAt <= now && (p.Show.EmbargoUntil == null || p.Show.EmbargoUntil <= now));
+    }
+
+    /// <summary>The same rule as <see cref="PublicPhotos"/> for raw SQL over "photos p JOIN shows s" with a parameter @now.</summary>
+    public const string PublicPhotoSql = """
+        p.status = 'Ready' AND p.published_at IS NOT NULL AND p.taken_down_at IS NULL
+        AND (p.decorative OR coalesce(btrim(p.alt_text), '') <> '') AND coalesce(btrim(p.credit), '') <> ''
+        AND s.status <> 'Draft' AND s.publish_at <= @now AND (s.embargo_until IS NULL OR s.embargo_until <= @now)
+        """;
+
+    /// <summary>The same rule as <see cref="ShowLive"/> for raw SQL over "shows s" with a parameter @now.</summary>
+    public const string LiveShowSql = "s.status <> 'Draft' AND s.publish_at <= @now AND (s.embargo_until IS NULL OR s.embargo_until <= @now)";
+
+    /// <summary>What the current viewer may see: <see cref="PublicPhotos"/>, or for staff every Ready photo not taken down.</summary>
+    public async Task<IQueryable<Photo>> VisiblePhotosAsync() => await ViewerIsStaffAsync()
+        ? db.Set<Photo>().Where(p => p.Status == PhotoStatus.Ready && p.TakenDownAt == null)
+        : PublicPhotos();
+
+    /// <summary>The ids among <paramref name="showIds"/> that are live for readers.</summary>
+    public async Task<HashSet<int>> LiveShowIdsAsync(IReadOnlyCollection<int> showIds, CancellationToken ct)
     {
         if (showIds.Count == 0) return [];
         var ids = showIds.Distinct().ToArray();
-        var published = await db.Set<Gallery>().Where(g => ids.Contains(g.ShowId) && g.PublishedAt != null).Select(g => g.ShowId).ToListAsync(ct);
-        var result = new HashSet<int>(published);
-        var rest = ids.Where(i => !result.Contains(i)).ToArray();
-        if (rest.Length == 0) return result;
-
-        var slugs = await db.Shows.Where(s => rest.Contains(s.Id)).Select(s => new { s.Id, s.Slug }).ToListAsync(ct);
-        foreach (var s in slugs)
-            if ((await LiveArticlesEmbeddingAsync(s.Slug, ct)).Count > 0) result.Add(s.Id);
-        return result;
+        return (await db.Shows.Where(s => ids.Contains(s.Id)).Where(ShowLive(clock.GetUtcNow())).Select(s => s.Id).ToListAsync(ct)).ToHashSet();
     }
 
-    /// <summary>Live articles that embed the gallery of the show <paramref name="slug"/>, newest first.</summary>
-    public async Task<List<Article>> LiveArticlesEmbeddingAsync(string slug, CancellationToken ct)
-    {
-        // Cheap filter in SQL, exact check with the same parser the article uses.
-        var candidates = await db.Articles.AsNoTracking().Live(clock.GetUtcNow()).Where(a => a.Body.Contains(slug))
-            .OrderByDescending(a => a.PublishAt).ToListAsync(ct);
-        return candidates.Where(a => MarkdownRenderer.GallerySlugs(a.Body).Contains(slug)).ToList();
-    }
+    public async Task<bool> IsShowLiveAsync(int showId, CancellationToken ct) => (await LiveShowIdsAsync([showId], ct)).Contains(showId);
+
+    /// <summary>Live shows, or any show for staff.</summary>
+    public async Task<bool> CanSeeShowAsync(int showId, CancellationToken ct) => await ViewerIsStaffAsync() || await IsShowLiveAsync(showId, ct);
+
+    /// <summary>Live articles that embed the gallery of the show <paramref name="slug"/> (the embeds table), newest first.</summary>
+    public Task<List<Article>> LiveArticlesEmbeddingAsync(string slug, CancellationToken ct) =>
+        db.Articles.AsNoTracking().Live(clock.GetUtcNow()).Embedding(db, slug).OrderByDescending(a => a.PublishAt).ToListAsync(ct);
 
     /// <summary>Editors and admins (studio policy) also see unpublished galleries, so previews look like the real thing.</summary>
-    public static async Task<bool> SeesUnpublishedAsync(IAuthorizationService authz, ClaimsPrincipal? user) =>
-        user is { Identity.IsAuthenticated: true } && (await authz.AuthorizeAsync(user, Policies.Studio)).Succeeded;
+    public async Task<bool> ViewerIsStaffAsync() => _staff ??= await IsStaffAsync(authz, http.HttpContext?.User);
 
-    public async Task<bool> IsShowPublicAsync(int showId, CancellationToken ct) => (await PublicShowIdsAsync([showId], ct)).Contains(showId);
+    private static async Task<bool> IsStaffAsync(IAuthorizationService authz, ClaimsPrincipal? user) =>
+        user is { Identity.IsAuthenticated: true } && (await authz.AuthorizeAsync(user, Policies.Studio)).Succeeded;
 }

@@ -1,14 +1,14 @@
 using System.Globalization;
 using Backstage.Web.Data;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
 
 namespace Backstage.Web.Galleries;
 
 /// <summary>
 /// GET /media/{photoId}/{spec}: a rendition file, from outside the web root, with its fixed content type, nosniff and a
-/// year of immutable caching (a spec never changes content: crops carry the focal point in their path). 404 unless the
-/// photo is Ready and public; editors also get unpublished photos, marked private/no-store. Originals have no route.
+/// year of immutable caching (a spec never changes content: crops carry the focal point in their path). A taken-down
+/// photo answers 410 Gone to everyone; anything readers may not see (draft or embargoed show, unpublished photo) is 404
+/// unless the viewer is staff, who get it marked private/no-store. Originals have no route.
 /// </summary>
 public static class MediaEndpoints
 {
@@ -18,15 +18,16 @@ public static class MediaEndpoints
         app.MapMethods("/media/{photoId:int}/{**spec}", ["GET", "HEAD"], ServeAsync).AllowAnonymous();
 
     private static async Task<IResult> ServeAsync(int photoId, string spec, HttpContext http, BackstageDbContext db, MediaStorage storage,
-        GalleryVisibility visibility, IAuthorizationService authz, CancellationToken ct)
+        GalleryVisibility visibility, CancellationToken ct)
     {
         if (spec.Length > 80) return Results.NotFound();
+        if (await db.Set<Photo>().AnyAsync(p => p.Id == photoId && p.TakenDownAt != null, ct)) return Results.StatusCode(StatusCodes.Status410Gone);
         var row = await db.Set<Rendition>().AsNoTracking()
             .Where(r => r.PhotoId == photoId && r.Spec == spec && r.Photo!.Status == PhotoStatus.Ready)
-            .Select(r => new { r.Spec, r.ContentType, r.Photo!.ShowId }).FirstOrDefaultAsync(ct);
+            .Select(r => new { r.Spec, r.ContentType }).FirstOrDefaultAsync(ct);
         if (row is null) return Results.NotFound();
-        bool isPublic = await visibility.IsShowPublicAsync(row.ShowId, ct);
-        if (!isPublic && !await GalleryVisibility.SeesUnpublishedAsync(authz, http.User)) return Results.NotFound();
+        bool isPublic = await visibility.PublicPhotos().AnyAsync(p => p.Id == photoId, ct);
+        if (!isPublic && !await visibility.ViewerIsStaffAsync()) return Results.NotFound();
         var path = storage.RenditionPath(photoId, row.Spec);
         if (!File.Exists(path)) return Results.NotFound();
         http.Response.Headers.CacheControl = isPublic ? "public, max-age=31536000, immutable" : "private, no-store";

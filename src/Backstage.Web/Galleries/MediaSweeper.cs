@@ -9,7 +9,8 @@ namespace Backstage.Web.Galleries;
 
 /// <summary>
 /// Removes what crashes and re-renders leave behind, once it is older than <see cref="JobOptions.OrphanAge"/>: upload temp
-/// files, rendition temp files and rendition files with no row (old focal crops, deleted photos). Originals are kept.
+/// files, rendition temp files and rendition files with no row (old focal crops, deleted photos). Originals are kept,
+/// except quarantined ones of taken-down photos past Backstage:Media:QuarantineDays (<see cref="Takedown.PurgeExpiredAsync"/>).
 /// </summary>
 public sealed class MediaSweeper(IServiceScopeFactory scopes, MediaStorage storage, IOptions<JobOptions> options, ILogger<MediaSweeper> log)
 {
@@ -37,6 +38,7 @@ public sealed class MediaSweeper(IServiceScopeFactory scopes, MediaStorage stora
                     try { Directory.Delete(dir); } catch (IOException) { }
         }
         if (removed > 0) log.LogInformation("Media sweeper removed {Count} orphan files", removed);
+        removed += await scope.ServiceProvider.GetRequiredService<Takedown>().PurgeExpiredAsync(ct);
         // Finished jobs are kept a week for the record, then dropped (failed ones stay: their photo shows the error).
         var before = DateTimeOffset.UtcNow.AddDays(-7);
         await db.Set<Job>().Where(j => j.State == JobState.Succeeded && j.FinishedAt < before).ExecuteDeleteAsync(ct);

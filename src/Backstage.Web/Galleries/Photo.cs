@@ -4,9 +4,13 @@ namespace Backstage.Web.Galleries;
 
 public enum PhotoStatus { Processing = 0, Ready = 1, Failed = 2 }
 
+/// <summary>Why a photo was taken down (a reason is required; the note says more).</summary>
+public enum TakedownReason { PhotographerRequest = 1, ModelRequest = 2, Rights = 3, Other = 4 }
+
 /// <summary>
 /// One photograph in a show's gallery. The uploaded original is private (content-addressed by <see cref="Sha256"/>);
-/// readers only ever get renditions, and only when the photo is Ready and its gallery is public (see <see cref="GalleryVisibility"/>).
+/// readers only ever get renditions, and only when the photo is published, passes the gate and its show is live
+/// (see <see cref="GalleryVisibility"/>). Uploads arrive unpublished.
 /// </summary>
 public sealed class Photo
 {
@@ -43,6 +47,13 @@ public sealed class Photo
     public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
     public DateTimeOffset UpdatedAt { get; set; } = DateTimeOffset.UtcNow;
     public uint Version { get; set; }
+    /// <summary>When an editor published it; null = unpublished (readers never see it).</summary>
+    public DateTimeOffset? PublishedAt { get; set; }
+    /// <summary>Taken down: renditions deleted, media URLs answer 410, the original sits in quarantine until restored or purged.</summary>
+    public DateTimeOffset? TakenDownAt { get; set; }
+    public TakedownReason? TakedownReason { get; set; }
+    public string? TakedownNote { get; set; }
+    public string? TakenDownBy { get; set; }
     public List<Rendition> Renditions { get; set; } = [];
 
     /// <summary>"f500-300": the focal point in thousandths; part of every crop's URL so moving it makes new files.</summary>
@@ -53,6 +64,19 @@ public sealed class Photo
 
     public bool NeedsAlt => !Decorative && string.IsNullOrWhiteSpace(AltText);
     public bool NeedsCredit => string.IsNullOrWhiteSpace(Credit);
+    public bool IsTakenDown => TakenDownAt is not null;
+
+    /// <summary>The publishing gate, one photo: why it may not reach a reader (empty when it may).</summary>
+    public IReadOnlyList<string> GateProblems()
+    {
+        var issues = new List<string>();
+        if (IsTakenDown) issues.Add("taken down (restore it first)");
+        if (Status == PhotoStatus.Processing) issues.Add("still processing");
+        if (Status == PhotoStatus.Failed) issues.Add($"failed to process ({LastError}) — retry or delete it");
+        if (NeedsAlt) issues.Add("no alt text (describe it, or mark it decorative)");
+        if (NeedsCredit) issues.Add("no photographer credit");
+        return issues;
+    }
 
     /// <summary>"Name / Agency" (JSON-LD creditText), or null without a credit.</summary>
     public string? CreditName => string.IsNullOrWhiteSpace(Credit) ? null
@@ -80,13 +104,12 @@ public sealed class Rendition
     public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
 }
 
-/// <summary>Per-show gallery state: the cover photo and whether the editor has published the gallery.</summary>
+/// <summary>Per-show gallery state: the cover photo. What readers see is decided per show and per photo.</summary>
 public sealed class Gallery
 {
     public int ShowId { get; set; }
     public Show? Show { get; set; }
     public int? CoverPhotoId { get; set; }
     public Photo? CoverPhoto { get; set; }
-    public DateTimeOffset? PublishedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; } = DateTimeOffset.UtcNow;
 }

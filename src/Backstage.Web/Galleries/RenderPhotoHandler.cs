@@ -24,7 +24,7 @@ internal sealed class RenderPhotoHandler(BackstageDbContext db, IImageProcessor 
     {
         if (!int.TryParse(job.Payload, NumberStyles.None, CultureInfo.InvariantCulture, out var photoId)) throw new PermanentJobException("bad payload");
         var photo = await db.Set<Photo>().FirstOrDefaultAsync(p => p.Id == photoId, ct);
-        if (photo is null) return; // deleted meanwhile: nothing to do
+        if (photo is null || photo.IsTakenDown) return; // deleted or taken down meanwhile: nothing to do
         var source = storage.Originals.PathFor(photo.Sha256);
         if (!File.Exists(source)) throw new FileNotFoundException($"the original of {photo.OriginalFileName} is missing from storage");
 

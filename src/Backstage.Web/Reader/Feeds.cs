@@ -2,6 +2,7 @@ using System.Text;
 using System.Xml;
 using Backstage.Web.Articles;
 using Backstage.Web.Data;
+using Backstage.Web.Galleries;
 using Microsoft.EntityFrameworkCore;
 
 namespace Backstage.Web.Reader;
@@ -64,7 +65,7 @@ public static class Feeds
         var now = clock.GetUtcNow();
         var articles = await db.Articles.AsNoTracking().Live(now).OrderByDescending(a => a.PublishAt)
             .Select(a => new { a.Id, a.Slug, a.UpdatedAt, a.PublishAt }).ToListAsync(ct);
-        var shows = await db.Shows.AsNoTracking().OrderByDescending(s => s.Date)
+        var shows = await db.Shows.AsNoTracking().Where(GalleryVisibility.ShowLive(now)).OrderByDescending(s => s.Date)
             .Select(s => new { s.Id, s.Slug, s.UpdatedAt }).ToListAsync(ct);
         var photoPages = new List<SitemapPhotoPage>();
         foreach (var source in images) photoPages.AddRange(await source.SitemapPhotoPagesAsync(ct));

@@ -4,18 +4,17 @@ using Backstage.Web.Articles;
 using Backstage.Web.Data;
 using Backstage.Web.Galleries;
 using Backstage.Web.Shows;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
 
 namespace Backstage.Web.Reader;
 
 /// <summary>
-/// The reader's view of photos: what may be shown (Ready photos of public galleries — editors also see unpublished
-/// ones, like the gallery embed), where each photo's own page is (/shows/{slug}/photos/{position}), which crop to use
-/// for covers and OpenGraph, and the pictures for the home page, feed and sitemap (<see cref="IReaderImages"/>).
+/// The reader's view of photos: what may be shown (<see cref="GalleryVisibility"/>: published photos of live shows —
+/// editors also see unpublished ones, like the gallery embed), where each photo's own page is
+/// (/shows/{slug}/photos/{position}), which crop to use for covers and OpenGraph, and the pictures for the home page,
+/// feed and sitemap (<see cref="IReaderImages"/>, always the public rule: those responses are cached for everyone).
 /// </summary>
-public sealed class PhotoCatalog(BackstageDbContext db, GalleryVisibility visibility, IHttpContextAccessor http,
-    IAuthorizationService authz) : IReaderImages
+public sealed class PhotoCatalog(BackstageDbContext db, GalleryVisibility visibility) : IReaderImages
 {
     public static string PageUrl(string showSlug, int position) => $"/shows/{showSlug}/photos/{position.ToString(CultureInfo.InvariantCulture)}";
 
@@ -36,13 +35,12 @@ public sealed class PhotoCatalog(BackstageDbContext db, GalleryVisibility visibi
 
     public static string? Alt(Photo p) => p.Decorative ? "" : p.AltText;
 
-    public async Task<bool> CanSeeAsync(int showId, CancellationToken ct) =>
-        await visibility.IsShowPublicAsync(showId, ct) || await GalleryVisibility.SeesUnpublishedAsync(authz, http.HttpContext?.User);
+    public Task<bool> CanSeeAsync(int showId, CancellationToken ct) => visibility.CanSeeShowAsync(showId, ct);
 
-    /// <summary>Ready photos of a show in gallery order, with renditions (call <see cref="CanSeeAsync"/> first).</summary>
+    /// <summary>The photos of a show the current viewer may see, in gallery order, with renditions (call <see cref="CanSeeAsync"/> first).</summary>
     public async Task<List<Photo>> PhotosAsync(int showId, CancellationToken ct) =>
-        await db.Set<Photo>().AsNoTracking().Include(p => p.Renditions)
-            .Where(p => p.ShowId == showId && p.Status == PhotoStatus.Ready)
+        await (await visibility.VisiblePhotosAsync()).AsNoTracking().Include(p => p.Renditions)
+            .Where(p => p.ShowId == showId)
             .OrderBy(p => p.Position).ThenBy(p => p.Id).ToListAsync(ct);
 
     /// <summary>
@@ -51,12 +49,12 @@ public sealed class PhotoCatalog(BackstageDbContext db, GalleryVisibility visibi
     /// </summary>
     public async Task<PhotoPlace?> LocateAsync(int photoId, bool publicOnly, CancellationToken ct)
     {
-        var photo = await db.Set<Photo>().AsNoTracking().Where(p => p.Id == photoId && p.Status == PhotoStatus.Ready)
+        var visible = publicOnly ? visibility.PublicPhotos() : await visibility.VisiblePhotosAsync();
+        var photo = await visible.AsNoTracking().Where(p => p.Id == photoId)
             .Select(p => new { p.ShowId, p.Position }).FirstOrDefaultAsync(ct);
         if (photo is null) return null;
-        if (!(publicOnly ? await visibility.IsShowPublicAsync(photo.ShowId, ct) : await CanSeeAsync(photo.ShowId, ct))) return null;
         var show = await db.Shows.AsNoTracking().FirstAsync(s => s.Id == photo.ShowId, ct);
-        var before = await db.Set<Photo>().CountAsync(p => p.ShowId == photo.ShowId && p.Status == PhotoStatus.Ready
+        var before = await visible.CountAsync(p => p.ShowId == photo.ShowId
             && (p.Position < photo.Position || (p.Position == photo.Position && p.Id < photoId)), ct);
         return new PhotoPlace(show, before + 1, PageUrl(show.Slug, photo.Position));
     }
@@ -64,18 +62,18 @@ public sealed class PhotoCatalog(BackstageDbContext db, GalleryVisibility visibi
     /// <summary>Live articles that embed this show's gallery, newest first.</summary>
     public Task<List<Article>> ArticlesEmbeddingAsync(Show show, CancellationToken ct) => visibility.LiveArticlesEmbeddingAsync(show.Slug, ct);
 
-    /// <summary>Each show's cover (the gallery's chosen cover, else its first Ready photo), public galleries only.</summary>
+    /// <summary>Each show's cover (the gallery's chosen cover, else its first public photo), public photos only.</summary>
     public async Task<Dictionary<int, Photo>> ShowCoversAsync(IReadOnlyCollection<int> showIds, CancellationToken ct)
     {
-        var visible = await visibility.PublicShowIdsAsync(showIds, ct);
-        if (visible.Count == 0) return [];
-        var chosen = await db.Set<Gallery>().AsNoTracking().Where(g => visible.Contains(g.ShowId) && g.CoverPhotoId != null)
+        if (showIds.Count == 0) return [];
+        var ids = showIds.Distinct().ToList();
+        var chosen = await db.Set<Gallery>().AsNoTracking().Where(g => ids.Contains(g.ShowId) && g.CoverPhotoId != null)
             .ToDictionaryAsync(g => g.ShowId, g => g.CoverPhotoId!.Value, ct);
         var chosenIds = chosen.Values.ToList();
-        var photos = await db.Set<Photo>().AsNoTracking().Include(p => p.Renditions)
-            .Where(p => visible.Contains(p.ShowId) && p.Status == PhotoStatus.Ready
-                        && (chosenIds.Contains(p.Id) || p.Position == db.Set<Photo>()
-                            .Where(q => q.ShowId == p.ShowId && q.Status == PhotoStatus.Ready).Min(q => q.Position)))
+        var visible = visibility.PublicPhotos();
+        var photos = await visible.AsNoTracking().Include(p => p.Renditions)
+            .Where(p => ids.Contains(p.ShowId)
+                        && (chosenIds.Contains(p.Id) || p.Position == visible.Where(q => q.ShowId == p.ShowId).Min(q => q.Position)))
             .ToListAsync(ct);
         var result = new Dictionary<int, Photo>();
         foreach (var group in photos.GroupBy(p => p.ShowId))
@@ -120,11 +118,8 @@ public sealed class PhotoCatalog(BackstageDbContext db, GalleryVisibility visibi
 
     async Task<IReadOnlyList<SitemapPhotoPage>> IReaderImages.SitemapPhotoPagesAsync(CancellationToken ct)
     {
-        var shows = await db.Shows.AsNoTracking().Select(s => new { s.Id, s.Slug }).ToListAsync(ct);
-        var visible = await visibility.PublicShowIdsAsync(shows.Select(s => s.Id).ToList(), ct);
-        var slugs = shows.Where(s => visible.Contains(s.Id)).ToDictionary(s => s.Id, s => s.Slug);
-        var photos = await db.Set<Photo>().AsNoTracking().Include(p => p.Renditions)
-            .Where(p => visible.Contains(p.ShowId) && p.Status == PhotoStatus.Ready)
+        var slugs = await db.Shows.AsNoTracking().ToDictionaryAsync(s => s.Id, s => s.Slug, ct);
+        var photos = await visibility.PublicPhotos().AsNoTracking().Include(p => p.Renditions)
             .OrderBy(p => p.ShowId).ThenBy(p => p.Position).ThenBy(p => p.Id).ToListAsync(ct);
         var pages = new List<SitemapPhotoPage>();
         foreach (var p in photos)

@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Backstage.Web.Reader;
 
 /// <summary>
-/// Knows the next time a scheduled article goes live and evicts the public pages when it comes, so scheduled
+/// Knows the next time a scheduled article or show (or a show's embargo) goes live and evicts the public pages when it comes, so scheduled
 /// articles appear by themselves. Re-reads the schedule when told (<see cref="Reschedule"/>, after a studio save) and
 /// at least every minute (another node may have scheduled something). The output-cache policy also caps every entry's
 /// lifetime at that time, so a page rendered just before it cannot outlive it.
@@ -66,8 +66,10 @@ public sealed class PublishSchedule(IServiceScopeFactory scopes, IOutputCacheSto
     {
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<BackstageDbContext>();
-        return await db.Articles.Where(a => a.Status != ArticleStatus.Draft && a.PublishAt > now)
-            .MinAsync(a => a.PublishAt, ct);
+        var article = await db.Articles.Where(a => a.Status != ArticleStatus.Draft && a.PublishAt > now).MinAsync(a => a.PublishAt, ct);
+        var show = await db.Shows.Where(s => s.Status != Shows.ShowStatus.Draft && s.PublishAt > now).MinAsync(s => s.PublishAt, ct);
+        var embargo = await db.Shows.Where(s => s.Status != Shows.ShowStatus.Draft && s.EmbargoUntil > now).MinAsync(s => s.EmbargoUntil, ct);
+        return new[] { article, show, embargo }.Where(t => t is not null).Min();
     }
 }
 

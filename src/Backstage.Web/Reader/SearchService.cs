@@ -1,6 +1,7 @@
 using System.Data;
 using System.Net;
 using Backstage.Web.Data;
+using Backstage.Web.Galleries;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -53,18 +54,15 @@ public sealed class SearchService(BackstageDbContext db)
                        translate(s.designer || ' — ' || s.season || ', ' || s.city || '. ' || coalesce(s.description, ''), E'\x01\x02', '  '), q.query, @opts),
                    ts_rank({ShowVector}, q.query), s.date::timestamptz
             FROM shows s, q
-            WHERE {ShowVector} @@ q.query
+            WHERE {ShowVector} @@ q.query AND {GalleryVisibility.LiveShowSql}
             UNION ALL
             SELECT 'Photo', 'At ' || s.designer || ', photo ' || p.position, '/shows/' || s.slug || '/photos/' || p.position,
                    ts_headline('backstage_search'::regconfig,
                        translate(coalesce(p.caption, p.alt_text, '') || coalesce(' Photo: ' || p.credit, ''), E'\x01\x02', '  '), q.query, @opts),
                    ts_rank({PhotoVector}, q.query), s.date::timestamptz
             FROM photos p JOIN shows s ON s.id = p.show_id, q
-            WHERE p.status = 'Ready' AND {PhotoVector} @@ q.query
-              -- Readers see a photo only in a public gallery: published, or embedded by a live article (GalleryVisibility).
-              AND (EXISTS (SELECT 1 FROM galleries g WHERE g.show_id = p.show_id AND g.published_at IS NOT NULL)
-                   OR EXISTS (SELECT 1 FROM articles a WHERE a.status <> 'Draft' AND a.publish_at <= @now
-                              AND a.body ~* ('(?n)^:::\s*gallery\s+' || s.slug || '\s*(:::)?\s*$')))
+            WHERE {PhotoVector} @@ q.query
+              AND {GalleryVisibility.PublicPhotoSql}
         ) hits
         ORDER BY rank DESC, at DESC NULLS LAST, title
         LIMIT @limit

@@ -45,10 +45,11 @@ public sealed class Seeder(BackstageDbContext db, UserManager<AppUser> users, Ro
             Designer = s.Designer, Slug = s.Slug, Season = "Fall/Winter 2025", City = "Paris",
             Date = new DateOnly(2025, 3, s.Day),
             Description = $"Backstage at {s.Designer}: hair, make-up and the last minutes before the walk.",
+            Status = ShowStatus.Published, PublishAt = DateTimeOffset.UtcNow.AddMinutes(-5),
         }).ToList();
         db.Shows.AddRange(shows);
         var editor = await users.FindByEmailAsync("editor@backstage.test");
-        db.Articles.Add(new Article
+        var article = new Article
         {
             Title = "Paris Fashion Week: the coolest backstage moments",
             Slug = DemoArticleSlug,
@@ -57,7 +58,9 @@ public sealed class Seeder(BackstageDbContext db, UserManager<AppUser> users, Ro
             Status = ArticleStatus.Published,
             PublishAt = DateTimeOffset.UtcNow.AddMinutes(-5),
             AuthorId = editor?.Id,
-        });
+        };
+        db.Articles.Add(article);
+        await ArticleEmbeds.RecordAsync(db, article, default);
         await db.SaveChangesAsync();
         await galleries.SeedAsync(shows);
     }

@@ -59,11 +59,7 @@ public sealed class PhotoCommentTests(BackstageFactory factory) : IClassFixture<
         await factory.SetRulesAsync(r => (r.HoldFirstComment, r.MinSecondsBetweenComments) = (false, 0));
         var show = await factory.ShowAsync("Mugler");
         var photos = await ReaderPhotos.AddPublishedPhotosAsync(factory, show, 1);
-        await factory.WithDbAsync(async db =>
-        {
-            (await db.Set<Gallery>().SingleAsync(g => g.ShowId == show.Id)).PublishedAt = null;
-            await db.SaveChangesAsync();
-        });
+        await factory.WithDbAsync(db => db.Set<Photo>().Where(p => p.ShowId == show.Id).ExecuteUpdateAsync(s => s.SetProperty(p => p.PublishedAt, (DateTimeOffset?)null)));
         var article = await factory.ArticleAsync("Paris backstage " + ReaderData.Word());
         var reader = await factory.ClientAsync(Roles.Reader);
 

@@ -126,7 +126,7 @@ public sealed class AccessMatrixTests(BackstageFactory factory) : IClassFixture<
     {
         var show = db.Shows.FirstOrDefault(s => s.Slug == "matrix-show");
         if (show is not null) return (db.Articles.First(a => a.Slug == "matrix-article"), show);
-        show = new Show { Designer = "Matrix", Season = "Fall/Winter 2025", City = "Paris", Date = new DateOnly(2025, 3, 1), Slug = "matrix-show" };
+        show = new Show { Designer = "Matrix", Season = "Fall/Winter 2025", City = "Paris", Date = new DateOnly(2025, 3, 1), Slug = "matrix-show", Status = ShowStatus.Published, PublishAt = DateTimeOffset.UtcNow.AddMinutes(-1) };
         var article = new Article { Title = "Matrix", Slug = "matrix-article", Body = "Hi", Status = ArticleStatus.Published, PublishAt = DateTimeOffset.UtcNow.AddDays(-1) };
         db.AddRange(show, article);
         await db.SaveChangesAsync();

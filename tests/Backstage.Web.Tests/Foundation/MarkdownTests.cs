@@ -63,7 +63,7 @@ public sealed class MarkdownTests(BackstageFactory factory) : IClassFixture<Back
         var slug = "embed-" + Guid.NewGuid().ToString("N")[..8];
         await factory.WithDbAsync(async db =>
         {
-            db.Add(new Show { Designer = "Mugler", Season = "Fall/Winter 2025", City = "Paris", Date = new DateOnly(2025, 3, 5), Slug = slug });
+            db.Add(new Show { Designer = "Mugler", Season = "Fall/Winter 2025", City = "Paris", Date = new DateOnly(2025, 3, 5), Slug = slug, Status = ShowStatus.Published, PublishAt = DateTimeOffset.UtcNow.AddMinutes(-1) });
             await db.SaveChangesAsync();
         });
         var html = await RenderAsync($"Before\n\n::: gallery {slug}\n\nAfter");

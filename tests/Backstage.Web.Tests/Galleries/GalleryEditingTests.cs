@@ -68,7 +68,7 @@ public sealed class GalleryEditingTests(GalleryFactory factory) : IClassFixture<
         Assert.Equal("Final checks", saved[2].Caption);
 
         // Move the last photo up, keeping what was typed.
-        await PostEditorAsync(editor, show.Id, $"up:{photos[2].Id}", f => f[$"Items[{IndexOf(page, photos[0].Id)}].Credit"] = "Typed Before Moving");
+        await PostEditorAsync(editor, show.Id, $"move:{photos[2].Id}:-1", f => f[$"Items[{IndexOf(page, photos[0].Id)}].Credit"] = "Typed Before Moving");
         var moved = await factory.PhotosAsync(show.Id);
         Assert.Equal([photos[0].Id, photos[2].Id, photos[1].Id], moved.Select(p => p.Id));
         Assert.Equal([1, 2, 3], moved.Select(p => p.Position));
@@ -76,7 +76,7 @@ public sealed class GalleryEditingTests(GalleryFactory factory) : IClassFixture<
 
         // Bulk credit the two selected photos.
         page = await editor.GetDocumentAsync(GalleryUrl(show.Id));
-        await PostEditorAsync(editor, show.Id, "bulk", f =>
+        await PostEditorAsync(editor, show.Id, "creditSelected", f =>
         {
             f[$"Items[{IndexOf(page, photos[1].Id)}].Selected"] = "true";
             f[$"Items[{IndexOf(page, photos[2].Id)}].Selected"] = "true";
@@ -155,7 +155,7 @@ public sealed class GalleryEditingTests(GalleryFactory factory) : IClassFixture<
         Assert.False(await factory.WithDbAsync(db => db.Articles.AnyAsync(a => a.Slug == slug && a.Status == ArticleStatus.Published)));
 
         // Fix all but photo 2's alt text: the gate names only that one.
-        await PostEditorAsync(editor, show.Id, "bulk", f =>
+        await PostEditorAsync(editor, show.Id, "creditSelected", f =>
         {
             for (int i = 0; i < 3; i++) f[$"Items[{i}].Selected"] = "true";
             f["Items[0].AltText"] = "Hair being set";
@@ -182,7 +182,7 @@ public sealed class GalleryEditingTests(GalleryFactory factory) : IClassFixture<
             ("Input.Title", "Gate test"), ("Input.Slug", slug), ("Input.Body", body), ("action", "publish"));
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
 
-        // The live article makes the gallery public: <picture> with AVIF/WebP sources, eager first image, credit lines.
+        // Publishing the article published the gallery's photos (the gate has just passed them): <picture> with AVIF/WebP sources, eager first image, credit lines.
         var article = FormClient.Parse(await anon.GetStringAsync($"/articles/{slug}"));
         var figures = article.QuerySelectorAll("figure.gallery-photo");
         Assert.Equal(3, figures.Length);

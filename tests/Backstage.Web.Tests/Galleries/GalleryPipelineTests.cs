@@ -26,7 +26,7 @@ public sealed class GalleryPipelineTests(GalleryFactory factory) : IClassFixture
         db.Set<Job>().AsNoTracking().Where(j => j.Kind == RenderPhotoHandler.JobKind && j.Payload == photoId.ToString()).OrderBy(j => j.Id).ToListAsync());
 
     [Fact]
-    public async Task Renditions_are_served_with_immutable_caching_and_no_metadata_only_once_the_gallery_is_public()
+    public async Task Renditions_are_served_with_immutable_caching_and_no_metadata_only_once_the_photo_is_published()
     {
         var (show, editor, photos) = await UploadedAsync("Dior", ("exif.jpg", JpegWithExif(7, "Secret Photographer", "(c) Secret Agency")));
         var photo = Assert.Single(photos);
@@ -48,7 +48,7 @@ public sealed class GalleryPipelineTests(GalleryFactory factory) : IClassFixture
         Assert.True(asEditor.Headers.CacheControl!.NoStore); // never in a shared cache
         Assert.False(asEditor.Headers.CacheControl.Public);
 
-        Assert.Equal(HttpStatusCode.Redirect, (await PostEditorAsync(editor, show.Id, "publish")).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await PostEditorAsync(editor, show.Id, "publishAll", f => f["Items[0].Decorative"] = "true")).StatusCode);
         foreach (var r in photo.Renditions)
         {
             var response = await anon.GetAsync(MediaEndpoints.Url(photo.Id, r.Spec));
@@ -132,7 +132,7 @@ public sealed class GalleryPipelineTests(GalleryFactory factory) : IClassFixture
         var card = page.QuerySelector($"#photo-{photo.Id}")!;
         Assert.Contains("Failed", card.QuerySelector(".photo-status")!.TextContent);
         Assert.Contains("original of lost.jpg is missing", card.QuerySelector(".photo-error")!.TextContent);
-        Assert.NotNull(card.QuerySelector($"button[value='retry:{photo.Id}']"));
+        Assert.NotNull(card.QuerySelector($"button[formaction*='handler=retry'][formaction*='photo={photo.Id}']"));
 
         await File.WriteAllBytesAsync(original, saved);
         Assert.Equal(HttpStatusCode.Redirect, (await PostEditorAsync(editor, show.Id, $"retry:{photo.Id}")).StatusCode);

@@ -43,10 +43,12 @@ public sealed class GalleryFactory : BackstageFactory
         return n;
     }
 
-    public async Task<Show> CreateShowAsync(string designer = "Dior")
+    /// <summary>A live (Published) show unless told otherwise.</summary>
+    public async Task<Show> CreateShowAsync(string designer = "Dior", ShowStatus status = ShowStatus.Published)
     {
         var show = new Show
         {
+            Status = status, PublishAt = status == ShowStatus.Draft ? null : DateTimeOffset.UtcNow.AddMinutes(-1),
             Designer = designer, Season = "Fall/Winter 2025", City = "Paris", Date = new DateOnly(2025, 3, 3),
             Slug = $"{designer.ToLowerInvariant()}-{Guid.NewGuid().ToString("N")[..8]}",
         };
@@ -87,10 +89,14 @@ internal static class GalleryTestKit
         return await client.GetDocumentAsync(GalleryUrl(showId));
     }
 
-    /// <summary>The editing form's current fields (as a browser would send them) with overrides.</summary>
-    public static async Task<HttpResponseMessage> PostEditorAsync(FormClient client, int showId, string command, Action<Dictionary<string, string>>? edit = null)
+    /// <summary>
+    /// The editing form's current fields (as a browser would send them) with overrides, posted to one button's handler:
+    /// "save", "publishAll", or "cover:12" (handler and photo id).
+    /// </summary>
+    public static async Task<HttpResponseMessage> PostEditorAsync(FormClient client, int showId, string command, Action<Dictionary<string, string>>? edit = null,
+        string? filter = null)
     {
-        var page = await client.GetDocumentAsync(GalleryUrl(showId));
+        var page = await client.GetDocumentAsync(GalleryUrl(showId) + (filter is null ? "" : "?filter=" + filter));
         var form = page.QuerySelector("form.gallery-editor")!;
         var fields = new Dictionary<string, string>();
         foreach (var el in form.QuerySelectorAll("input[name], textarea[name]"))
@@ -104,8 +110,9 @@ internal static class GalleryTestKit
             else if (el is IHtmlTextAreaElement ta) fields[name] = ta.Value;
         }
         edit?.Invoke(fields);
-        fields["command"] = command;
-        return await client.Http.PostAsync(GalleryUrl(showId), new FormUrlEncodedContent(fields));
+        var parts = command.Split(':');
+        var url = GalleryUrl(showId) + "?handler=" + parts[0] + (parts.Length > 1 ? "&photo=" + parts[1] : "") + (parts.Length > 2 ? "&by=" + parts[2] : "");
+        return await client.Http.PostAsync(url, new FormUrlEncodedContent(fields));
     }
 
     public static int IndexOf(IHtmlDocument page, int photoId)

@@ -20,17 +20,21 @@ public static class ReaderData
                 Status = status, PublishAt = status == ArticleStatus.Draft ? null : publishAt ?? DateTimeOffset.UtcNow.AddMinutes(-1),
             };
             db.Articles.Add(article);
+            await ArticleEmbeds.RecordAsync(db, article, default);
             await db.SaveChangesAsync();
             return article;
         });
 
-    public static Task<Show> ShowAsync(this BackstageFactory factory, string designer, string? description = null, string season = "Fall/Winter 2025", string city = "Paris") =>
+    /// <summary>A show, Published (live) unless told otherwise.</summary>
+    public static Task<Show> ShowAsync(this BackstageFactory factory, string designer, string? description = null, string season = "Fall/Winter 2025", string city = "Paris",
+        ShowStatus status = ShowStatus.Published) =>
         factory.WithDbAsync(async db =>
         {
             var show = new Show
             {
                 Designer = designer, Season = season, City = city, Date = new DateOnly(2025, 3, 4), Description = description,
                 Slug = Slugs.From(designer) + "-" + Guid.NewGuid().ToString("N")[..6],
+                Status = status, PublishAt = status == ShowStatus.Draft ? null : DateTimeOffset.UtcNow.AddMinutes(-1),
             };
             db.Shows.Add(show);
             await db.SaveChangesAsync();

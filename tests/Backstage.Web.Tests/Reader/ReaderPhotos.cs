@@ -11,7 +11,7 @@ namespace Backstage.Web.Tests.Reader;
 public static class ReaderPhotos
 {
     /// <summary>Uploads <paramref name="count"/> small generated photos, waits for the worker to render them, fills in
-    /// alt text, caption and credit, and publishes the gallery. Returns the photos in gallery order.</summary>
+    /// alt text, caption and credit, and publishes the photos (the show must be live for readers to see them). Returns the photos in gallery order.</summary>
     public static async Task<List<Photo>> AddPublishedPhotosAsync(BackstageFactory factory, Show show, int count, string? captionWord = null)
     {
         var dir = Directory.CreateTempSubdirectory("reader-photos-").FullName;
@@ -52,10 +52,8 @@ public static class ReaderPhotos
                 photos[i].Caption = $"Last touches before the walk {captionWord} number {i + 1}.";
                 photos[i].Credit = "Camille Martin";
                 photos[i].Agency = "Backstage Pictures";
+                photos[i].PublishedAt = DateTimeOffset.UtcNow;
             }
-            var gallery = await db.Set<Gallery>().FirstOrDefaultAsync(g => g.ShowId == show.Id);
-            if (gallery is null) db.Set<Gallery>().Add(gallery = new Gallery { ShowId = show.Id });
-            gallery.PublishedAt = DateTimeOffset.UtcNow;
             await db.SaveChangesAsync();
             return await db.Set<Photo>().AsNoTracking().Include(p => p.Renditions).Where(p => ids.Contains(p.Id))
                 .OrderBy(p => p.Position).ThenBy(p => p.Id).ToListAsync();

@@ -22,10 +22,10 @@ public sealed class ShowModel(BackstageDbContext db, IGalleryEmbedRenderer galle
     public async Task<IActionResult> OnGetAsync(string slug, CancellationToken ct)
     {
         var show = await db.Shows.AsNoTracking().FirstOrDefaultAsync(s => s.Slug == slug, ct);
-        if (show is null) return NotFound();
+        if (show is null || !await photos.CanSeeAsync(show.Id, ct)) return NotFound();
         Show = show;
         GalleryHtml = (await galleries.RenderAsync([slug], ct)).GetValueOrDefault(slug, "");
-        var visible = await photos.CanSeeAsync(show.Id, ct) ? await photos.PhotosAsync(show.Id, ct) : [];
+        var visible = await photos.PhotosAsync(show.Id, ct);
         var cover = visible.Count == 0 ? null : (await photos.ShowCoversAsync([show.Id], ct)).GetValueOrDefault(show.Id) ?? visible[0];
         var objects = visible.Select(p => (p, Jpeg: PhotoCatalog.Jpeg(p, 1920))).Where(x => x.Jpeg is not null)
             .Select(x => ReaderMeta.ImageObject(urls, Galleries.MediaEndpoints.Url(x.p.Id, x.Jpeg!.Spec), PhotoCatalog.PageUrl(show.Slug, x.p.Position),

@@ -1,6 +1,8 @@
 using System.ComponentModel.DataAnnotations;
 using Backstage.Web.Articles;
 using Backstage.Web.Data;
+using Backstage.Web.Galleries;
+using Backstage.Web.Studio;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -9,8 +11,10 @@ using Microsoft.EntityFrameworkCore;
 namespace Backstage.Web.Areas.Studio.Pages.Articles;
 
 /// <summary>Create and edit one article: save, publish now, schedule, unpublish. One form, one page.</summary>
+/// <remarks>Every save keeps a revision (History) and records the galleries the body embeds; publishing or scheduling
+/// also puts the embedded galleries live (<see cref="GalleryEditor.PublishWithArticleAsync"/>) and writes the studio log.</remarks>
 public sealed class EditModel(BackstageDbContext db, IEnumerable<IPublishCheck> checks, SiteTime time, UserManager<Accounts.AppUser> users,
-    Reader.PublicCache publicCache) : PageModel
+    Reader.PublicCache publicCache, GalleryEditor galleries) : PageModel
 {
     [BindProperty] public ArticleInput Input { get; set; } = new();
     public int? Id { get; private set; }
@@ -105,9 +109,21 @@ public sealed class EditModel(BackstageDbContext db, IEnumerable<IPublishCheck> 
         article.Status = status;
         article.PublishAt = publishAt;
         article.UpdatedAt = time.Now;
+        var actor = Actor.From(User);
+        await ArticleEmbeds.RecordAsync(db, article, ct);
+        db.Add(ArticleRevision.Of(article, actor.UserId, actor.Name, time.Now));
+        var wasLogged = action is "publish" or "schedule" or "unpublish";
         try
         {
             await db.SaveChangesAsync(ct);
+            if (wasLogged)
+            {
+                StudioLog.Record(db, actor, time.Now, action!, "article", article.Id, article.Title,
+                    action == "schedule" ? $"goes live {time.Format(publishAt)} ({time.ZoneName})" : null);
+                await db.SaveChangesAsync(ct);
+            }
+            if (action is "publish" or "schedule")
+                await galleries.PublishWithArticleAsync(MarkdownRenderer.GallerySlugs(article.Body), publishAt!.Value, actor, ct);
         }
         catch (DbUpdateConcurrencyException)
         {

@@ -3,8 +3,8 @@ using System.Globalization;
 using Backstage.Web.Data;
 using Backstage.Web.Galleries;
 using Backstage.Web.Hosting;
-using Backstage.Web.Jobs;
 using Backstage.Web.Shows;
+using Backstage.Web.Studio;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.OutputCaching;
@@ -14,22 +14,29 @@ namespace Backstage.Web.Areas.Studio.Pages.Shows;
 
 /// <summary>
 /// /studio/shows/{id}/gallery: upload photos (plain multipart form; gallery-upload.js adds drag-and-drop and per-file
-/// progress), then edit every photo in one form: captions, alt text, credit, focal point, order, cover, bulk credit,
-/// retry, delete, publish. Only the fields listed in <see cref="PhotoInput"/> are bound; photos of other shows are ignored.
+/// progress), then edit every photo in one form. Each button has its own handler; every one of them first saves what
+/// was typed (so nothing is lost), then runs its command in <see cref="GalleryEditor"/>. A filter narrows the grid to
+/// the photos that need work. Only the fields of <see cref="PhotoInput"/> bind; photos of other shows are ignored.
 /// </summary>
 [UploadLimits]
-public sealed class GalleryModel(BackstageDbContext db, PhotoUploads uploads, JobQueue queue, GalleryVisibility visibility,
+public sealed class GalleryModel(BackstageDbContext db, PhotoUploads uploads, GalleryEditor editor, Takedown takedown,
     IOutputCacheStore cache, TimeProvider clock) : PageModel
 {
+    public static readonly (string Value, string Label)[] Filters =
+        [("", "All photos"), ("unpublished", "Unpublished"), ("needs-alt", "Needs alt text"), ("needs-credit", "Needs credit"), ("taken-down", "Taken down")];
+
     public Show Show { get; private set; } = null!;
     public Galleries.Gallery? Gallery { get; private set; }
     public Dictionary<int, Photo> PhotoById { get; private set; } = [];
-    public bool IsPublic { get; private set; }
     public IReadOnlyList<UploadOutcome> UploadResults { get; private set; } = [];
+    public IReadOnlyList<string> Problems { get; private set; } = [];
 
+    [BindProperty(SupportsGet = true)] public string? Filter { get; set; }
     [BindProperty] public List<PhotoInput> Items { get; set; } = [];
     [BindProperty, StringLength(120), Display(Name = "Credit for selected")] public string? BulkCredit { get; set; }
     [BindProperty, StringLength(120), Display(Name = "Agency for selected")] public string? BulkAgency { get; set; }
+    [BindProperty] public TakedownReason? Reason { get; set; }
+    [BindProperty, StringLength(1000)] public string? ReasonNote { get; set; }
 
     public sealed class PhotoInput
     {
@@ -42,9 +49,51 @@ public sealed class GalleryModel(BackstageDbContext db, PhotoUploads uploads, Jo
         [StringLength(120)] public string? Agency { get; set; }
         [Range(0, 100, ErrorMessage = "The focal point is a percentage from 0 to 100.")] public double? FocalX { get; set; }
         [Range(0, 100, ErrorMessage = "The focal point is a percentage from 0 to 100.")] public double? FocalY { get; set; }
+
+        public PhotoEdit ToEdit() => new(Id, Caption, AltText, Decorative, Credit, Agency, FocalX, FocalY);
+
+        public static PhotoInput From(Photo p)
+        {
+            var e = PhotoEdit.From(p);
+            return new PhotoInput { Id = e.Id, Caption = e.Caption, AltText = e.AltText, Decorative = e.Decorative, Credit = e.Credit, Agency = e.Agency, FocalX = e.FocalX, FocalY = e.FocalY };
+        }
     }
 
     public long MaxFileBytes => HttpContext.RequestServices.GetRequiredService<MediaOptionsAccessor>().Options.MaxFileBytes;
+
+    public IEnumerable<Photo> Photos => PhotoById.Values.OrderBy(p => p.Position).ThenBy(p => p.Id);
+
+    /// <summary>Its place in the whole gallery (1-based), whatever the filter shows.</summary>
+    public int Number(Photo p) => Photos.TakeWhile(x => x.Id != p.Id).Count() + 1;
+
+    public bool IsLive => Show.IsLive(clock.GetUtcNow());
+
+    /// <summary>"3 photos unpublished — 2 lack alt text, 1 lacks credit", or null when every photo is published.</summary>
+    public string? UnpublishedSummary
+    {
+        get
+        {
+            var waiting = Photos.Where(p => p.PublishedAt is null && !p.IsTakenDown).ToList();
+            if (waiting.Count == 0) return null;
+            var parts = new List<string>();
+            void Count(int n, string one, string many) { if (n > 0) parts.Add($"{n} {(n == 1 ? one : many)}"); }
+            Count(waiting.Count(p => p.NeedsAlt), "lacks alt text", "lack alt text");
+            Count(waiting.Count(p => p.NeedsCredit), "lacks credit", "lack credit");
+            Count(waiting.Count(p => p.Status == PhotoStatus.Processing), "is still processing", "are still processing");
+            Count(waiting.Count(p => p.Status == PhotoStatus.Failed), "failed", "failed");
+            var head = $"{waiting.Count} {(waiting.Count == 1 ? "photo" : "photos")} unpublished";
+            return parts.Count == 0 ? head + " — all ready to publish" : head + " — " + string.Join(", ", parts);
+        }
+    }
+
+    public bool Matches(Photo p) => Filter switch
+    {
+        "unpublished" => p.PublishedAt is null && !p.IsTakenDown,
+        "needs-alt" => p.NeedsAlt && !p.IsTakenDown,
+        "needs-credit" => p.NeedsCredit && !p.IsTakenDown,
+        "taken-down" => p.IsTakenDown,
+        _ => true,
+    };
 
     private async Task<bool> LoadAsync(int id, CancellationToken ct)
     {
@@ -55,24 +104,16 @@ public sealed class GalleryModel(BackstageDbContext db, PhotoUploads uploads, Jo
         var photos = await db.Set<Photo>().AsNoTracking().Include(p => p.Renditions).Where(p => p.ShowId == id)
             .OrderBy(p => p.Position).ThenBy(p => p.Id).ToListAsync(ct);
         PhotoById = photos.ToDictionary(p => p.Id);
-        IsPublic = await visibility.IsShowPublicAsync(id, ct);
         return true;
     }
-
-    public IEnumerable<Photo> Photos => PhotoById.Values.OrderBy(p => p.Position).ThenBy(p => p.Id);
-
-    private void ItemsFromPhotos() => Items = Photos.Select(p => new PhotoInput
-    {
-        Id = p.Id, Caption = p.Caption, AltText = p.AltText, Decorative = p.Decorative, Credit = p.Credit, Agency = p.Agency,
-        FocalX = Math.Round(p.FocalX * 100, 1), FocalY = Math.Round(p.FocalY * 100, 1),
-    }).ToList();
 
     public async Task<IActionResult> OnGetAsync(int id, CancellationToken ct)
     {
         if (!await LoadAsync(id, ct)) return NotFound();
-        ItemsFromPhotos();
+        Items = Photos.Where(Matches).Select(PhotoInput.From).ToList();
         if (TempData["UploadResults"] is string[] lines)
             UploadResults = lines.Select(l => new UploadOutcome("", l.StartsWith("ok|", StringComparison.Ordinal), l[3..])).ToList();
+        if (TempData["Problems"] is string[] problems) Problems = problems;
         return Page();
     }
 
@@ -87,7 +128,7 @@ public sealed class GalleryModel(BackstageDbContext db, PhotoUploads uploads, Jo
             results.Add(await uploads.AddAsync(id, file.FileName, stream, ct));
         }
         if (files.Count == 0) results.Add(new UploadOutcome("", false, "Choose one or more photos to upload."));
-        if (results.Any(r => r.Ok)) await cache.EvictByTagAsync(CacheTags.Public, ct);
+        if (results.Any(r => r.Ok)) await cache.EvictByTagAsync(CacheTags.Public, ct); // studio previews only: uploads arrive unpublished
 
         if (WantsJson)
             return new JsonResult(new { results = results.Select(r => new { file = r.FileName, ok = r.Ok, message = r.Message, photoId = r.PhotoId }) });
@@ -97,140 +138,77 @@ public sealed class GalleryModel(BackstageDbContext db, PhotoUploads uploads, Jo
 
     private bool WantsJson => Request.Headers.Accept.Any(a => a?.Contains("application/json", StringComparison.OrdinalIgnoreCase) == true);
 
-    /// <summary>The one editing form. Every button posts all fields (so nothing typed is lost) plus a command.</summary>
-    public async Task<IActionResult> OnPostAsync(int id, string? command, CancellationToken ct)
+    public Task<IActionResult> OnPostSaveAsync(int id, CancellationToken ct) => RunAsync(id, null, null, ct);
+
+    public Task<IActionResult> OnPostMoveAsync(int id, int photo, int by, CancellationToken ct) =>
+        RunAsync(id, photo, () => editor.MoveAsync(id, photo, Math.Sign(by), ct), ct);
+
+    public Task<IActionResult> OnPostCoverAsync(int id, int photo, CancellationToken ct) =>
+        RunAsync(id, photo, () => editor.SetCoverAsync(id, photo, ct), ct);
+
+    public Task<IActionResult> OnPostRetryAsync(int id, int photo, CancellationToken ct) =>
+        RunAsync(id, photo, () => editor.RetryAsync(id, photo, ct), ct);
+
+    public Task<IActionResult> OnPostCreditSelectedAsync(int id, CancellationToken ct) =>
+        RunAsync(id, null, () => editor.BulkCreditAsync(id, SelectedIds, BulkCredit, BulkAgency, Actor.From(User), ct), ct);
+
+    public Task<IActionResult> OnPostPublishAsync(int id, int photo, CancellationToken ct) =>
+        RunAsync(id, photo, () => editor.PublishAsync(id, [photo], Actor.From(User), ct), ct);
+
+    public Task<IActionResult> OnPostPublishSelectedAsync(int id, CancellationToken ct) =>
+        RunAsync(id, null, () => editor.PublishAsync(id, SelectedIds, Actor.From(User), ct), ct);
+
+    public Task<IActionResult> OnPostPublishAllAsync(int id, CancellationToken ct) =>
+        RunAsync(id, null, () => editor.PublishAllReadyAsync(id, Actor.From(User), ct), ct);
+
+    public Task<IActionResult> OnPostUnpublishAsync(int id, int photo, CancellationToken ct) =>
+        RunAsync(id, photo, () => editor.UnpublishAsync(id, [photo], Actor.From(User), ct), ct);
+
+    /// <summary>Delete: refused while live in a published article; a used photo goes to its page to confirm, naming the places.</summary>
+    public Task<IActionResult> OnPostDeleteAsync(int id, int photo, CancellationToken ct) =>
+        RunAsync(id, photo, () => editor.DeleteAsync(id, photo, confirmed: false, Actor.From(User), ct), ct,
+            refused: r => r.NeedsConfirmation
+                ? RedirectToPage("/Photos/Details", new { area = "Studio", id = photo, confirm = "delete" }) : null);
+
+    /// <summary>Takes down every photo of the show (its own small form: a reason is required).</summary>
+    public async Task<IActionResult> OnPostTakeDownShowAsync(int id, CancellationToken ct)
     {
         if (!await LoadAsync(id, ct)) return NotFound();
-        // Over-posting: only photos of this show, only the fields of PhotoInput.
-        Items = Items.Where(i => PhotoById.ContainsKey(i.Id)).ToList();
-        foreach (var p in Photos.Where(p => Items.All(i => i.Id != p.Id)).ToList())
-            Items.Add(new PhotoInput { Id = p.Id, Caption = p.Caption, AltText = p.AltText, Decorative = p.Decorative, Credit = p.Credit, Agency = p.Agency, FocalX = p.FocalX * 100, FocalY = p.FocalY * 100 });
-        if (!ModelState.IsValid) return Page();
-
-        var (verb, target) = ParseCommand(command);
-        if (target is not null && !PhotoById.ContainsKey(target.Value)) return NotFound();
-        if (target is null && verb is "up" or "down" or "cover" or "delete" or "retry") return BadRequest();
-        if (verb == "bulk" && !Items.Any(i => i.Selected))
+        if (Reason is null) ModelState.AddModelError(nameof(Reason), "Choose the reason for the takedown.");
+        if (!ModelState.IsValid)
         {
-            ModelState.AddModelError("", "Select the photos to credit first (tick \"Select\" on each).");
+            Items = Photos.Where(Matches).Select(PhotoInput.From).ToList();
             return Page();
         }
-
-        // The form's order is the editor's order: gallery-editor.js lets them drag the cards (and renumbers the
-        // fields); without JavaScript it is the order the page was rendered in. Photos the form did not include (say,
-        // uploaded meanwhile from another tab) were appended to Items above, so they come after the posted ones.
-        var posted = Items.Select((item, index) => (item.Id, index)).DistinctBy(x => x.Id).ToDictionary(x => x.Id, x => x.index);
-        var photos = (await db.Set<Photo>().Where(p => p.ShowId == id).OrderBy(p => p.Position).ThenBy(p => p.Id).ToListAsync(ct))
-            .OrderBy(p => posted.GetValueOrDefault(p.Id, int.MaxValue)).ToList();
-        var now = clock.GetUtcNow();
-        var toRender = new List<int>();
-        string flash = "Saved the gallery.";
-        foreach (var item in Items)
-        {
-            var p = photos.First(x => x.Id == item.Id);
-            p.Caption = Clean(item.Caption);
-            p.AltText = Clean(item.AltText);
-            p.Decorative = item.Decorative;
-            p.Credit = Clean(item.Credit);
-            p.Agency = Clean(item.Agency);
-            if (verb == "bulk" && item.Selected)
-            {
-                if (!string.IsNullOrWhiteSpace(BulkCredit)) p.Credit = Clean(BulkCredit);
-                if (!string.IsNullOrWhiteSpace(BulkAgency)) p.Agency = Clean(BulkAgency);
-            }
-            var fx = Math.Clamp((item.FocalX ?? 50) / 100, 0, 1);
-            var fy = Math.Clamp((item.FocalY ?? 50) / 100, 0, 1);
-            if (Photo.FocalKeyFor(fx, fy) != p.FocalKey)
-            {
-                (p.FocalX, p.FocalY) = (fx, fy);
-                toRender.Add(p.Id);
-            }
-            if (db.Entry(p).State == EntityState.Modified) p.UpdatedAt = now;
-        }
-
-        var gallery = await db.Set<Galleries.Gallery>().FirstOrDefaultAsync(g => g.ShowId == id, ct);
-        Galleries.Gallery EnsureGallery()
-        {
-            if (gallery is null) db.Set<Galleries.Gallery>().Add(gallery = new Galleries.Gallery { ShowId = id });
-            gallery.UpdatedAt = now;
-            return gallery;
-        }
-        int Number(int photoId) => photos.FindIndex(x => x.Id == photoId) + 1;
-
-        switch (verb)
-        {
-            case "up" or "down":
-            {
-                int i = photos.FindIndex(x => x.Id == target);
-                int j = verb == "up" ? i - 1 : i + 1;
-                if (j >= 0 && j < photos.Count) (photos[i], photos[j]) = (photos[j], photos[i]);
-                flash = $"Moved {photos[Math.Clamp(j, 0, photos.Count - 1)].OriginalFileName} {verb}.";
-                break;
-            }
-            case "cover":
-                EnsureGallery().CoverPhotoId = target;
-                flash = $"Photo {Number(target!.Value)} is now the cover.";
-                break;
-            case "delete":
-            {
-                var p = photos.First(x => x.Id == target);
-                if (gallery?.CoverPhotoId == p.Id) gallery.CoverPhotoId = null;
-                db.Remove(p);
-                photos.Remove(p);
-                toRender.Remove(p.Id);
-                flash = $"Deleted {p.OriginalFileName}.";
-                break;
-            }
-            case "retry":
-            {
-                var p = photos.First(x => x.Id == target);
-                p.Status = p.Status == PhotoStatus.Failed ? PhotoStatus.Processing : p.Status;
-                p.LastError = null;
-                if (!toRender.Contains(p.Id)) toRender.Add(p.Id);
-                flash = $"Processing {p.OriginalFileName} again.";
-                break;
-            }
-            case "publish":
-                EnsureGallery().PublishedAt ??= now;
-                flash = "Saved and published the gallery: its ready photos are public.";
-                break;
-            case "unpublish":
-                EnsureGallery().PublishedAt = null;
-                flash = "Saved. The gallery is no longer published on its own (a live article embedding it still shows it).";
-                break;
-            case "bulk":
-                flash = $"Credited {Items.Count(i => i.Selected)} photos.";
-                break;
-        }
-        for (int k = 0; k < photos.Count; k++) photos[k].Position = k + 1;
-        foreach (var photoId in toRender) queue.Enqueue(db, RenderPhotoHandler.JobKind, RenderPhotoHandler.Payload(photoId));
-        if (toRender.Count > 0 && verb != "retry") flash += $" Re-rendering the crops of {toRender.Count} photo(s) for the new focal point.";
-
-        try
-        {
-            await db.SaveChangesAsync(ct); // one transaction: edits, order, cover and the render jobs
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            ModelState.AddModelError("", "A photo changed while you were editing (probably it finished processing). Your changes are still in the form: save again.");
-            return Page();
-        }
-        if (toRender.Count > 0) queue.Notify();
-        await cache.EvictByTagAsync(CacheTags.Public, ct);
-        TempData["Flash"] = flash;
-        return RedirectToPage(new { id });
+        var n = await takedown.TakeDownAsync(id, PhotoById.Keys.ToList(), Reason!.Value, ReasonNote, Actor.From(User), ct);
+        TempData["Flash"] = $"Took down {n} photo(s) of {Show.Title}: gone from every page; originals kept in quarantine for Restore.";
+        return RedirectToPage(new { id, filter = Filter });
     }
 
-    private static (string Verb, int? Target) ParseCommand(string? command)
+    private List<int> SelectedIds => Items.Where(i => i.Selected).Select(i => i.Id).ToList();
+
+    /// <summary>Saves the typed fields, then runs <paramref name="command"/>; a refusal re-shows the form with its problems.</summary>
+    private async Task<IActionResult> RunAsync(int id, int? photo, Func<Task<EditorResult>>? command, CancellationToken ct,
+        Func<EditorResult, IActionResult?>? refused = null)
     {
-        if (string.IsNullOrEmpty(command)) return ("save", null);
-        var parts = command.Split(':', 2);
-        return parts.Length == 2 && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var t)
-            ? (parts[0], t)
-            : (parts[0], null);
+        if (!await LoadAsync(id, ct)) return NotFound();
+        if (photo is { } target && !PhotoById.ContainsKey(target)) return NotFound();
+        Items = Items.Where(i => PhotoById.ContainsKey(i.Id)).ToList(); // over-posting: only this show's photos
+        if (!ModelState.IsValid) return Page();
+        var result = await editor.SaveAsync(id, Items.Select(i => i.ToEdit()).ToList(), ct);
+        if (result.Ok && command is not null) result = await command();
+        if (!result.Ok)
+        {
+            if (refused?.Invoke(result) is { } redirect) return redirect;
+            ModelState.AddModelError("", result.Message);
+            Problems = result.Problems;
+            await LoadAsync(id, ct);
+            return Page();
+        }
+        TempData["Flash"] = result.Message;
+        if (result.Problems.Count > 0) TempData["Problems"] = result.Problems.ToArray();
+        return RedirectToPage(new { id, filter = Filter });
     }
-
-    private static string? Clean(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 
     public string? ThumbUrl(Photo p)
     {
