@@ -17,10 +17,10 @@ public static class MediaEndpoints
     public static void MapMedia(this IEndpointRouteBuilder app) =>
         app.MapMethods("/media/{photoId:int}/{**spec}", ["GET", "HEAD"], ServeAsync).AllowAnonymous();
 
-    private static async Task<IResult> ServeAsync(int photoId, string spec, HttpContext http, BackstageDbContext db, MediaStorage storage,
+    private static async Task<IResult> ServeAsync(int photoId, string? spec, HttpContext http, BackstageDbContext db, MediaStorage storage,
         GalleryVisibility visibility, IAuthorizationService authz, CancellationToken ct)
     {
-        if (spec.Length > 80) return Results.NotFound();
+        if (spec is not { Length: > 0 and <= 80 }) return Results.NotFound(); // "/media/1/" has no spec
         var row = await db.Set<Rendition>().AsNoTracking()
             .Where(r => r.PhotoId == photoId && r.Spec == spec && r.Photo!.Status == PhotoStatus.Ready)
             .Select(r => new { r.Spec, r.ContentType, r.Photo!.ShowId }).FirstOrDefaultAsync(ct);

@@ -2,6 +2,7 @@ using Backstage.Web.Accounts;
 using Backstage.Web.Reader;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Backstage.Web.Hosting;
 
@@ -14,6 +15,8 @@ public static class WebRegistration
             o.Conventions.AuthorizeAreaFolder("Studio", "/", Policies.Studio);
             o.Conventions.AuthorizeAreaFolder("Admin", "/", Policies.Admin);
         });
+        // Global (MvcOptions) rather than a page convention: conventions on "/" leave out the Studio and Admin areas.
+        builder.Services.Configure<MvcOptions>(o => o.Filters.Add<BadInputFilter>());
         builder.Services.AddRouting(o => o.LowercaseUrls = true);
         builder.Services.AddAntiforgery(o =>
         {
@@ -49,6 +52,14 @@ public static class WebRegistration
             },
         });
         app.UseRouting();
+        // A URL no endpoint matches is 404 (the styled page, by re-execution) for everyone, before authentication and
+        // authorization: otherwise the fallback policy would send anonymous visitors of /wp-admin to the sign-in page.
+        app.Use((context, next) =>
+        {
+            if (context.GetEndpoint() is not null) return next(context);
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return Task.CompletedTask;
+        });
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseOutputCache();
