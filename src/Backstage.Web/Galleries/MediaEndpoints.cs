@@ -1,5 +1,6 @@
 using System.Globalization;
 using Backstage.Web.Data;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
 
@@ -26,7 +27,12 @@ public static class MediaEndpoints
             .Select(r => new { r.Spec, r.ContentType, r.Photo!.ShowId }).FirstOrDefaultAsync(ct);
         if (row is null) return Results.NotFound();
         bool isPublic = await visibility.IsShowPublicAsync(row.ShowId, ct);
-        if (!isPublic && !await GalleryVisibility.SeesUnpublishedAsync(authz, http.User)) return Results.NotFound();
+        if (!isPublic)
+        {
+            // The pipeline skips authentication for /media (public files carry no cookie): only this case needs the viewer.
+            var viewer = (await http.AuthenticateAsync()).Principal;
+            if (viewer is null || !await GalleryVisibility.SeesUnpublishedAsync(authz, viewer)) return Results.NotFound();
+        }
         var path = storage.RenditionPath(photoId, row.Spec);
         if (!File.Exists(path)) return Results.NotFound();
         http.Response.Headers.CacheControl = isPublic ? "public, max-age=31536000, immutable" : "private, no-store";
