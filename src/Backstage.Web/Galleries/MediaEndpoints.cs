@@ -1,5 +1,6 @@
 using System.Globalization;
 using Backstage.Web.Data;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
 
 namespace Backstage.Web.Galleries;
@@ -17,17 +18,22 @@ public static class MediaEndpoints
     public static void MapMedia(this IEndpointRouteBuilder app) =>
         app.MapMethods("/media/{photoId:int}/{**spec}", ["GET", "HEAD"], ServeAsync).AllowAnonymous();
 
-    private static async Task<IResult> ServeAsync(int photoId, string spec, HttpContext http, BackstageDbContext db, MediaStorage storage,
+    private static async Task<IResult> ServeAsync(int photoId, string? spec, HttpContext http, BackstageDbContext db, MediaStorage storage,
         GalleryVisibility visibility, CancellationToken ct)
     {
-        if (spec.Length > 80) return Results.NotFound();
+        if (spec is not { Length: > 0 and <= 80 }) return Results.NotFound(); // "/media/1/" has no spec
         if (await db.Set<Photo>().AnyAsync(p => p.Id == photoId && p.TakenDownAt != null, ct)) return Results.StatusCode(StatusCodes.Status410Gone);
         var row = await db.Set<Rendition>().AsNoTracking()
             .Where(r => r.PhotoId == photoId && r.Spec == spec && r.Photo!.Status == PhotoStatus.Ready)
             .Select(r => new { r.Spec, r.ContentType }).FirstOrDefaultAsync(ct);
         if (row is null) return Results.NotFound();
         bool isPublic = await visibility.PublicPhotos().AnyAsync(p => p.Id == photoId, ct);
-        if (!isPublic && !await visibility.ViewerIsStaffAsync()) return Results.NotFound();
+        if (!isPublic)
+        {
+            // The pipeline skips authentication for /media (public files carry no cookie): only this case needs the viewer.
+            if ((await http.AuthenticateAsync()).Principal is { } viewer) http.User = viewer;
+            if (!await visibility.ViewerIsStaffAsync()) return Results.NotFound();
+        }
         var path = storage.RenditionPath(photoId, row.Spec);
         if (!File.Exists(path)) return Results.NotFound();
         http.Response.Headers.CacheControl = isPublic ? "public, max-age=31536000, immutable" : "private, no-store";

@@ -2,6 +2,7 @@ using Backstage.Web.Accounts;
 using Backstage.Web.Reader;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Backstage.Web.Hosting;
 
@@ -14,6 +15,8 @@ public static class WebRegistration
             o.Conventions.AuthorizeAreaFolder("Studio", "/", Policies.Studio);
             o.Conventions.AuthorizeAreaFolder("Admin", "/", Policies.Admin);
         });
+        // Global (MvcOptions) rather than a page convention: conventions on "/" leave out the Studio and Admin areas.
+        builder.Services.Configure<MvcOptions>(o => o.Filters.Add<BadInputFilter>());
         builder.Services.AddRouting(o => o.LowercaseUrls = true);
         builder.Services.AddAntiforgery(o =>
         {
@@ -49,7 +52,22 @@ public static class WebRegistration
             },
         });
         app.UseRouting();
-        app.UseAuthentication();
+        // A URL no endpoint matches is 404 (the styled page, by re-execution) for everyone, before authentication and
+        // authorization: otherwise the fallback policy would send anonymous visitors of /wp-admin to the sign-in page.
+        app.Use((context, next) =>
+        {
+            if (context.GetEndpoint() is not null) return next(context);
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return Task.CompletedTask;
+        });
+        // Media files skip authentication: a signed-in reader's or editor's image request would otherwise validate the
+        // session against the database and re-issue the auth cookie, and a response that sets a cookie is marked
+        // no-store, so public renditions lost their year of immutable caching. The media endpoint authenticates by
+        // itself, only for the unpublished photos that need it (see MediaEndpoints).
+        app.UseWhen(c => !c.Request.Path.StartsWithSegments("/media"), b => b.UseAuthentication());
+        // UseAuthentication inside a branch marks only the branch; without this mark on the app itself, WebApplication
+        // would add its own UseAuthentication in front of everything (the key is the one UseAuthentication writes).
+        ((IApplicationBuilder)app).Properties["__AuthenticationMiddlewareSet"] = true;
         app.UseAuthorization();
         app.UseOutputCache();
 

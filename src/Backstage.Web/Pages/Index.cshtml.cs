@@ -1,7 +1,9 @@
 using Backstage.Web.Articles;
 using Backstage.Web.Data;
 using Backstage.Web.Reader;
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.EntityFrameworkCore;
@@ -13,19 +15,24 @@ namespace Backstage.Web.Pages;
 public sealed class IndexModel(BackstageDbContext db, TimeProvider clock, IEnumerable<IReaderImages> images) : PageModel
 {
     public const int PageSize = 12;
+    /// <summary>Far beyond any real archive, and small enough that the OFFSET cannot overflow.</summary>
+    public const int MaxPage = 100_000;
     public IReadOnlyList<Article> Articles { get; private set; } = [];
     public int PageNumber { get; private set; } = 1;
     public bool HasNext { get; private set; }
     public IReadOnlyDictionary<int, ReaderImage> Covers { get; private set; } = new Dictionary<int, ReaderImage>();
 
-    public async Task OnGetAsync(int p = 1, CancellationToken ct = default)
+    /// <summary>A page number out of range answers 400 (see BadInputFilter); a page past the last story, 404.</summary>
+    public async Task<IActionResult> OnGetAsync([Range(1, MaxPage)] int p = 1, CancellationToken ct = default)
     {
-        PageNumber = Math.Max(1, p);
+        PageNumber = p;
         var page = await db.Articles.AsNoTracking().Include(a => a.Author).Live(clock.GetUtcNow())
             .OrderByDescending(a => a.PublishAt).ThenByDescending(a => a.Id)
             .Skip((PageNumber - 1) * PageSize).Take(PageSize + 1).ToListAsync(ct);
         HasNext = page.Count > PageSize;
         Articles = page.Take(PageSize).ToList();
+        if (Articles.Count == 0 && PageNumber > 1) return NotFound();
         foreach (var source in images) Covers = await source.ArticleCoversAsync(Articles, ct);
+        return Page();
     }
 }

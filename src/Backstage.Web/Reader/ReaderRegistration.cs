@@ -50,14 +50,17 @@ public static class ReaderRegistration
         });
     }
 
+    /// <summary>Route names of the non-page endpoints that pages link to (Url.RouteUrl), so no link is a hand-written path.</summary>
+    public const string FeedRoute = "feed", PhotoLinkRoute = "photo-link";
+
     public static void MapReader(this WebApplication app)
     {
-        app.MapGet("/feed.xml", Feeds.AtomAsync).AllowAnonymous().CacheOutput(PublicPageCachePolicy.Name);
+        app.MapGet("/feed.xml", Feeds.AtomAsync).AllowAnonymous().CacheOutput(PublicPageCachePolicy.Name).WithName(FeedRoute);
         app.MapGet("/sitemap.xml", Feeds.SitemapAsync).AllowAnonymous().CacheOutput(PublicPageCachePolicy.Name);
         app.MapGet("/robots.txt", Feeds.Robots).AllowAnonymous().CacheOutput(PublicPageCachePolicy.Name);
         // A photo's stable link (comments use it): its page moves when the gallery is reordered, its id does not.
         app.MapGet("/photos/{id:int}", async (int id, PhotoCatalog photos, CancellationToken ct) =>
-            await photos.LocateAsync(id, publicOnly: false, ct) is { } place ? Results.Redirect(place.Url) : Results.NotFound()).AllowAnonymous();
+            await photos.LocateAsync(id, publicOnly: false, ct) is { } place ? Results.Redirect(place.Url) : Results.NotFound()).AllowAnonymous().WithName(PhotoLinkRoute);
     }
 
     /// <summary>Resolves the singleton policy from the request's services (it depends on the schedule and options).</summary>

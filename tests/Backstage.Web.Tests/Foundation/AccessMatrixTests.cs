@@ -90,6 +90,29 @@ public sealed class AccessMatrixTests(BackstageFactory factory) : IClassFixture<
         }
     }
 
+    public static TheoryData<string, string> UnknownUrls()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var role in new[] { "", Roles.Reader, Roles.Admin })
+            foreach (var url in new[] { "/nope", "/.git/config", "/wp-admin", "/photos/99999999999", "/studio/articles/create", "/admin/nothing-here" })
+                data.Add(url, role);
+        return data;
+    }
+
+    /// <summary>No endpoint, no sign-in: an unknown URL is the styled 404 for everyone (issue 9, item 8), never a
+    /// redirect to the login page that tells a scanner the path is guarded.</summary>
+    [Theory, MemberData(nameof(UnknownUrls))]
+    public async Task Unknown_urls_answer_the_styled_404_before_authorization(string url, string role)
+    {
+        var http = role == "" ? factory.Anonymous() : (await ClientAsync(role)).Http;
+
+        var response = await http.GetAsync(url);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Contains("<h1>Not found</h1>", html);
+    }
+
     [Theory]
     [InlineData("/studio/articles/edit", "")]
     [InlineData("/studio/articles/edit", "Reader")]

@@ -26,7 +26,7 @@ public sealed class ManageModel(BackstageDbContext db, CommentService comments, 
     private Actor Me => new(User.FindFirstValue(ClaimTypes.NameIdentifier), User.Identity?.Name ?? "reader",
         User.IsInRole(Roles.Admin) || User.IsInRole(Roles.Editor));
 
-    public IActionResult OnGet(long id) => Redirect($"/comments/{id}/edit");
+    public IActionResult OnGet(long id) => RedirectToPage(null, "Edit", new { id });
 
     public async Task<IActionResult> OnGetEditAsync(long id, CancellationToken ct)
     {
@@ -43,7 +43,7 @@ public sealed class ManageModel(BackstageDbContext db, CommentService comments, 
         {
             case CommentService.EditOutcome.Saved:
                 TempData["Flash"] = "Your comment is updated.";
-                return Redirect($"/articles/{ArticleSlug}#comment-{id}");
+                return RedirectToPage("/Articles/Show", null, new { slug = ArticleSlug }, $"comment-{id}");
             case CommentService.EditOutcome.NotFound:
                 return NotFound();
             default:
@@ -59,7 +59,7 @@ public sealed class ManageModel(BackstageDbContext db, CommentService comments, 
         if (!await LoadOwnAsync(id, ct)) return NotFound();
         if (!await comments.DeleteOwnAsync(id, Me, ct)) return NotFound();
         TempData["Flash"] = "Your comment is deleted.";
-        return Redirect($"/articles/{ArticleSlug}#comments");
+        return RedirectToPage("/Articles/Show", null, new { slug = ArticleSlug }, "comments");
     }
 
     public async Task<IActionResult> OnPostReportAsync(long id, string? reason, CancellationToken ct)
@@ -77,7 +77,7 @@ public sealed class ManageModel(BackstageDbContext db, CommentService comments, 
             default:
                 return NotFound();
         }
-        return Redirect($"/articles/{slug}#comment-{id}");
+        return RedirectToPage("/Articles/Show", null, new { slug }, $"comment-{id}");
     }
 
     private async Task<bool> LoadOwnAsync(long id, CancellationToken ct)

@@ -57,7 +57,7 @@ public sealed class WriteModel(BackstageDbContext db, CommentService comments, T
         {
             // Looks like success to the bot; nothing is stored.
             log.LogInformation("Honeypot filled: comment dropped for article {ArticleId}", article.Id);
-            return IsFetch ? new NoContentResult() : Redirect($"/articles/{article.Slug}#comments");
+            return IsFetch ? new NoContentResult() : RedirectToPage("/Articles/Show", null, new { slug = article.Slug }, "comments");
         }
 
         var result = await comments.PostAsync(new NewComment(article.Id, Input.Body ?? "", Input.ReplyToId, Input.PhotoId),
@@ -75,7 +75,7 @@ public sealed class WriteModel(BackstageDbContext db, CommentService comments, T
                 return Partial("_Comment", new CommentView(c, user, replyToName, true, true, c.State == CommentState.Approved, false, article.Slug));
             }
             TempData["Flash"] = held ? "Thanks — your comment is awaiting moderation. Only you can see it until a moderator approves it." : "Your comment is posted.";
-            return Redirect($"/articles/{article.Slug}#comment-{c.Id}");
+            return RedirectToPage("/Articles/Show", null, new { slug = article.Slug }, $"comment-{c.Id}");
         }
 
         var status = result.Outcome switch
