@@ -124,7 +124,8 @@ public static class AccountTestKit
         return client;
     }
 
-    public static string RandomIp() => $"198.51.100.{Random.Shared.Next(1, 254)}";
+    /// <summary>A random documentation-range address; <paramref name="net"/> keeps one test's addresses apart from another's.</summary>
+    public static string RandomIp(int net = 100) => $"198.51.{net}.{Random.Shared.Next(1, 254)}";
 
     /// <summary>Signs in through the form and returns the auth cookie the server set ("backstage.auth=…").</summary>
     public static async Task<string> SignInAndKeepCookieAsync(this FormClient client, string email, string password = BackstageFactory.Password)
