@@ -3,6 +3,7 @@ using Backstage.Web.Accounts;
 using Backstage.Web.Articles;
 using Backstage.Web.Comments;
 using Backstage.Web.Data;
+using Backstage.Web.Email;
 using Backstage.Web.Galleries;
 using Backstage.Web.Hosting;
 using Backstage.Web.Reader;
@@ -22,6 +23,7 @@ catch (StartupException e)
 builder.AddBackstageAccounts();
 builder.AddBackstageArticles();
 builder.AddBackstageComments();
+builder.AddBackstageEmail();
 builder.AddBackstageGalleries();
 builder.AddBackstageWeb();
 builder.AddBackstageReader();

@@ -1,5 +1,8 @@
 using Backstage.Web.Data;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Options;
 
 namespace Backstage.Web.Accounts;
 
@@ -14,18 +17,31 @@ public static class AccountsRegistration
                 o.Password.RequireUppercase = false;
                 o.Password.RequireLowercase = false;
                 o.Password.RequireDigit = false;
+                // Identity's lockout now guards only the two-factor code step; password guessing is throttled per
+                // address and per typed email by Throttle (same answer whether or not the account exists).
                 o.Lockout.MaxFailedAccessAttempts = 5;
                 o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
                 o.Lockout.AllowedForNewUsers = true;
                 o.User.RequireUniqueEmail = true;
             })
             .AddEntityFrameworkStores<BackstageDbContext>()
-            .AddDefaultTokenProviders();
+            .AddDefaultTokenProviders()
+            .AddPasswordValidator<PasswordStrength>()
+            .AddClaimsPrincipalFactory<AccountClaimsFactory>()
+            .AddSignInManager<BackstageSignInManager>();
+        builder.Services.Configure<DataProtectionTokenProviderOptions>(o => o.TokenLifespan = AccountMail.TokenLifespan);
 
         // OWASP's 2023 figure for PBKDF2-HMAC-SHA512; the framework default is 100,000.
         builder.Services.Configure<PasswordHasherOptions>(o => o.IterationCount = 210_000);
-        // Removing a role or banning someone takes effect on their next request.
+        // Server-side revocation: every request checks the account's security stamp in the database, and sign-out,
+        // password change, role change, ban and "Sign out everywhere" rotate it — so the old cookie stops working on
+        // every node at once. Cost measured in docs/accounts.md.
         builder.Services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.Zero);
+        builder.Services.Configure<AccountOptions>(builder.Configuration.GetSection(AccountOptions.Section));
+        builder.Services.AddScoped<Throttle>();
+        builder.Services.AddScoped<SignInLinks>();
+        builder.Services.AddScoped<AccountMail>();
+        builder.Services.AddSingleton<IAuthorizationHandler, StaffTwoFactorHandler>();
 
         builder.Services.ConfigureApplicationCookie(o =>
         {
@@ -38,18 +54,45 @@ public static class AccountsRegistration
             o.AccessDeniedPath = "/errors/403";
             o.SlidingExpiration = true;
             o.ExpireTimeSpan = TimeSpan.FromDays(14);
-            // A signed-in user without the role gets a real 403 (rendered by the status code page), not a redirect.
             o.Events.OnRedirectToAccessDenied = ctx =>
             {
-                ctx.Response.StatusCode = StatusCodes.Status403Forbidden;
+                var user = ctx.HttpContext.User;
+                var path = ctx.Request.Path;
+                // Staff without two-factor sign-in (when it is required) are sent to set it up; readers who have not
+                // confirmed their address are told how to; anyone else without the role gets a real 403.
+                if (StaffTwoFactorHandler.MustSetUp(user, ctx.HttpContext.RequestServices.GetRequiredService<IOptions<AccountOptions>>().Value))
+                    ctx.Response.Redirect("/account/two-factor");
+                else if (path.StartsWithSegments("/comments") && !user.HasClaim(AccountClaims.EmailConfirmed, "true"))
+                    ctx.Response.Redirect("/account/confirm-email");
+                else
+                    ctx.Response.StatusCode = StatusCodes.Status403Forbidden;
                 return Task.CompletedTask;
             };
         });
 
+        var staffTwoFactor = new StaffTwoFactorRequirement();
         builder.Services.AddAuthorizationBuilder()
             // Deny by default: every endpoint needs a signed-in user unless it opts out with [AllowAnonymous].
-            .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
-            .AddPolicy(Policies.Studio, p => p.RequireRole(Roles.Editor, Roles.Admin))
-            .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin));
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+            .AddPolicy(Policies.Studio, p => p.RequireRole(Roles.Editor, Roles.Admin).AddRequirements(staffTwoFactor))
+            .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin).AddRequirements(staffTwoFactor))
+            .AddPolicy(Policies.Commenter, p => p.RequireAuthenticatedUser().RequireClaim(AccountClaims.EmailConfirmed, "true"));
+        // Writing, editing and reporting comments need a confirmed address.
+        builder.Services.Configure<RazorPagesOptions>(o => o.Conventions.AuthorizeFolder("/Comments", Policies.Commenter));
+    }
+}
+
+public sealed class StaffTwoFactorRequirement : IAuthorizationRequirement;
+
+/// <summary>With Backstage:Accounts:RequireTwoFactorForStaff, studio and admin pages need two-factor sign-in turned on.</summary>
+public sealed class StaffTwoFactorHandler(IOptions<AccountOptions> options) : AuthorizationHandler<StaffTwoFactorRequirement>
+{
+    public static bool MustSetUp(System.Security.Claims.ClaimsPrincipal user, AccountOptions options) =>
+        options.RequireTwoFactorForStaff && (user.IsInRole(Roles.Editor) || user.IsInRole(Roles.Admin)) && !user.HasClaim(AccountClaims.TwoFactor, "true");
+
+    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, StaffTwoFactorRequirement requirement)
+    {
+        if (!MustSetUp(context.User, options.Value)) context.Succeed(requirement);
+        return Task.CompletedTask;
     }
 }

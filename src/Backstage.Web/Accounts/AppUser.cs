@@ -4,9 +4,13 @@ namespace Backstage.Web.Accounts;
 
 public sealed class AppUser : IdentityUser
 {
-    /// <summary>The name shown under comments and bylines.</summary>
+    /// <summary>The name shown under comments and bylines (normalized by <see cref="DisplayNames"/>).</summary>
     public string DisplayName { get; set; } = "";
     public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
+    /// <summary>Opt-in: an email when someone replies to one of my comments.</summary>
+    public bool NotifyReplies { get; set; }
+    /// <summary>Opt-in, admins only: a daily email summarising the moderation queue.</summary>
+    public bool ModerationDigest { get; set; }
 }
 
 public static class Roles
@@ -15,6 +19,7 @@ public static class Roles
     public const string Editor = "Editor";
     public const string Reader = "Reader";
     public static readonly string[] All = [Admin, Editor, Reader];
+    public static readonly string[] Staff = [Admin, Editor];
 }
 
 public static class Policies
@@ -23,4 +28,6 @@ public static class Policies
     public const string Studio = "Studio";
     /// <summary>Admins only: users, moderation, audit.</summary>
     public const string Admin = "Admin";
+    /// <summary>Writing comments: a signed-in account whose email address is confirmed.</summary>
+    public const string Commenter = "Commenter";
 }

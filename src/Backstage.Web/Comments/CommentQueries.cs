@@ -13,6 +13,8 @@ public sealed record CommentView(
     /// <summary>Held (pending, or quietly spam): only its author sees it, marked "awaiting moderation".</summary>
     public bool AwaitingModeration => Comment.State is CommentState.Pending or CommentState.Spam;
     public string Anchor => "comment-" + Comment.Id;
+    /// <summary>"Editor" or "Admin" for staff (shown as a badge next to the name, so a look-alike name cannot pass as staff); null for readers.</summary>
+    public string? StaffRole { get; init; }
 }
 
 /// <summary>The comment form's fields (the article page and /comments/write share it).</summary>
@@ -44,7 +46,12 @@ public sealed class CommentQueries(BackstageDbContext db, TimeProvider clock)
             .Where(c => c.ArticleId == articleId && (c.State == CommentState.Approved
                 || (viewerId != null && c.AuthorId == viewerId && (c.State == CommentState.Pending || c.State == CommentState.Spam))))
             .OrderBy(c => c.CreatedAt).ThenBy(c => c.Id)
-            .Select(c => new { Comment = c, Name = c.Author!.DisplayName })
+            .Select(c => new
+            {
+                Comment = c, Name = c.Author!.DisplayName,
+                Role = db.UserRoles.Where(ur => ur.UserId == c.AuthorId).Join(db.Roles, ur => ur.RoleId, r => r.Id, (ur, r) => r.Name)
+                    .FirstOrDefault(r => r == Accounts.Roles.Admin || r == Accounts.Roles.Editor),
+            })
             .Take(2000)
             .ToListAsync(ct);
         var names = rows.ToDictionary(r => r.Comment.Id, r => r.Name);
@@ -55,7 +62,7 @@ public sealed class CommentQueries(BackstageDbContext db, TimeProvider clock)
                 r.Comment.ReplyToId is { } to && names.TryGetValue(to, out var n) ? n : null,
                 mine, mine && now <= r.Comment.CreatedAt.AddMinutes(rules.EditWindowMinutes),
                 viewerId is not null && r.Comment.State == CommentState.Approved,
-                viewerId is not null && !mine && r.Comment.State == CommentState.Approved, articleSlug);
+                viewerId is not null && !mine && r.Comment.State == CommentState.Approved, articleSlug) { StaffRole = r.Role };
         }).ToList();
         var byId = views.ToDictionary(v => v.Comment.Id);
         var threads = new List<CommentView>();

@@ -30,7 +30,7 @@ public sealed record PostResult(PostOutcome Outcome, Comment? Comment = null, st
 /// recent comments, inside the insert's transaction), so they hold across several app nodes.
 /// </summary>
 public sealed class CommentService(BackstageDbContext db, TimeProvider clock, IOutputCacheStore cache, PhotoCatalog photos, SiteSecrets secrets,
-    ILogger<CommentService> log)
+    Email.ReplyNotifications replies, ILogger<CommentService> log)
 {
     private const int AccountLockClass = 42_001;
     private const int IpLockClass = 42_002;
@@ -123,6 +123,7 @@ public sealed class CommentService(BackstageDbContext db, TimeProvider clock, IO
             return new PostResult(PostOutcome.Accepted, comment);
         });
         if (result.Comment?.State == CommentState.Approved) await cache.EvictByTagAsync(CacheTags.Public, ct);
+        if (result.Comment is { } posted) await replies.ReplyPostedAsync(posted, ct);
         return result;
     }
 

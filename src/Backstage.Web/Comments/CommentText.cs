@@ -22,9 +22,27 @@ public static partial class CommentText
     /// <summary>Links as the link cap counts them: every http://, https:// or www. in the raw text.</summary>
     public static int CountLinks(string body) => LinkPattern().Count(body);
 
-    /// <summary>Line endings unified, trailing spaces and surrounding blank lines removed.</summary>
+    /// <summary>
+    /// Line endings unified, trailing spaces and surrounding blank lines removed, and invisible characters that reorder
+    /// or disguise text (bidi overrides such as U+202E, zero-width spaces) dropped. A zero-width joiner stays only
+    /// between two emoji, where it builds one (👩‍👩‍👧).
+    /// </summary>
     public static string Clean(string body) =>
-        string.Join('\n', body.Replace("\r\n", "\n").Replace('\r', '\n').Split('\n').Select(l => l.TrimEnd())).Trim();
+        string.Join('\n', StripInvisible(body).Replace("\r\n", "\n").Replace('\r', '\n').Split('\n').Select(l => l.TrimEnd())).Trim();
+
+    private static string StripInvisible(string text)
+    {
+        var b = new StringBuilder(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c == '\u200D' && i > 0 && i + 1 < text.Length && IsEmojiPart(text[i - 1]) && IsEmojiPart(text[i + 1])) { b.Append(c); continue; }
+            if (!Accounts.DisplayNames.IsInvisibleControl(c)) b.Append(c);
+        }
+        return b.ToString();
+    }
+
+    private static bool IsEmojiPart(char c) => char.IsSurrogate(c) || char.GetUnicodeCategory(c) == UnicodeCategory.OtherSymbol || c == '\uFE0F';
 
     /// <summary>What counts as "the same text" for the duplicate check: case and whitespace ignored.</summary>
     public static string DuplicateKey(string body) =>

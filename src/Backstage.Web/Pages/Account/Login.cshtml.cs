@@ -3,13 +3,20 @@ using Backstage.Web.Accounts;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Backstage.Web.Pages.Account;
 
+/// <summary>
+/// Sign-in. The answer to a failure is the same whether or not the account exists, with the same hashing work (an
+/// unknown email is checked against a dummy hash), and failures are throttled per client address and per typed email
+/// in PostgreSQL (429 + Retry-After); the owner of a throttled account gets past it with a sign-in link by email.
+/// </summary>
 [AllowAnonymous]
-public sealed class LoginModel(SignInManager<AppUser> signIn, UserManager<AppUser> users) : PageModel
+public sealed class LoginModel(SignInManager<AppUser> signIn, UserManager<AppUser> users, IPasswordHasher<AppUser> hasher, Throttle throttle) : AccountPage
 {
+    public const string Failed = "That email and password do not match an account.";
+    public const string Throttled = "Too many failed sign-ins for this email address or from your network. Try again in {wait}, or get a sign-in link by email.";
+
     [BindProperty] public LoginInput Input { get; set; } = new();
     [BindProperty(SupportsGet = true)] public string? ReturnUrl { get; set; }
 
@@ -20,23 +27,38 @@ public sealed class LoginModel(SignInManager<AppUser> signIn, UserManager<AppUse
         [Display(Name = "Keep me signed in")] public bool RememberMe { get; set; }
     }
 
+    private static readonly AppUser DummyUser = new();
+    private static string? _dummyHash;
+
     public void OnGet() { }
 
-    public async Task<IActionResult> OnPostAsync()
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         if (!ModelState.IsValid) return Page();
-        var user = await users.FindByEmailAsync(Input.Email);
-        if (user is not null)
+        var email = Input.Email.Trim();
+        if (await throttle.RetryAfterAsync(ct, (ThrottleRule.SignInPerIp, ClientIp), (ThrottleRule.SignInPerAccount, email)) is { } wait)
+            return TooManyRequests(wait, Throttled);
+
+        var user = await users.FindByEmailAsync(email);
+        Microsoft.AspNetCore.Identity.SignInResult result;
+        if (user is null)
         {
-            var result = await signIn.PasswordSignInAsync(user, Input.Password, Input.RememberMe, lockoutOnFailure: true);
-            if (result.Succeeded) return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/");
-            if (result.IsLockedOut)
-            {
-                ModelState.AddModelError("", "Too many failed attempts: this account is locked for 15 minutes.");
-                return Page();
-            }
+            // Same PBKDF2 work as a real check, so the time taken does not say whether the account exists.
+            _dummyHash ??= hasher.HashPassword(DummyUser, "no account has this password");
+            hasher.VerifyHashedPassword(DummyUser, _dummyHash, Input.Password);
+            result = Microsoft.AspNetCore.Identity.SignInResult.Failed;
         }
-        ModelState.AddModelError("", "That email and password do not match an account.");
+        else result = await signIn.PasswordSignInAsync(user, Input.Password, Input.RememberMe, lockoutOnFailure: false);
+
+        if (result.Succeeded || result.RequiresTwoFactor)
+        {
+            await throttle.ClearAsync(ThrottleRule.SignInPerAccount, email, ct);
+            return result.Succeeded
+                ? LocalRedirect(SafeReturnUrl(ReturnUrl))
+                : RedirectToPage("LoginWith2fa", new { ReturnUrl = SafeReturnUrl(ReturnUrl), Input.RememberMe });
+        }
+        await throttle.RecordAsync(ct, (ThrottleRule.SignInPerIp, ClientIp), (ThrottleRule.SignInPerAccount, email));
+        ModelState.AddModelError("", Failed);
         return Page();
     }
 }

@@ -58,9 +58,19 @@ public sealed class IndexModel(UserManager<AppUser> users) : PageModel
         }
         await users.RemoveFromRolesAsync(user, await users.GetRolesAsync(user));
         await users.AddToRoleAsync(user, role);
-        // Signed-in sessions re-check the stamp on every request, so the change applies to their next click.
+        // A role change ends the account's sessions (the stamp every request checks rotates): they sign in again with the new role.
         await users.UpdateSecurityStampAsync(user);
         TempData["Flash"] = $"{user.Email} is now {role.ToLowerInvariant()}.";
+        return RedirectToPage();
+    }
+
+    /// <summary>Ends every session of the account on every node (a lost phone, a leaked cookie, someone leaving).</summary>
+    public async Task<IActionResult> OnPostSignOutAsync(string userId)
+    {
+        var user = await users.FindByIdAsync(userId);
+        if (user is null) return NotFound();
+        await users.UpdateSecurityStampAsync(user);
+        TempData["Flash"] = $"Every session of {user.Email} is signed out.";
         return RedirectToPage();
     }
 

@@ -1,0 +1,52 @@
+using System.Security.Claims;
+using Backstage.Web.Comments;
+using Backstage.Web.Data;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Backstage.Web.Accounts;
+
+/// <summary>
+/// Claims recomputed from the database on every request (the security-stamp check rebuilds the principal), so confirming
+/// an address or turning on two-factor sign-in takes effect at once without a database read in each page.
+/// </summary>
+public static class AccountClaims
+{
+    public const string EmailConfirmed = "backstage:email-confirmed";
+    public const string TwoFactor = "backstage:two-factor";
+}
+
+public sealed class AccountClaimsFactory(UserManager<AppUser> users, RoleManager<IdentityRole> roles, IOptions<IdentityOptions> options)
+    : UserClaimsPrincipalFactory<AppUser, IdentityRole>(users, roles, options)
+{
+    protected override async Task<ClaimsIdentity> GenerateClaimsAsync(AppUser user)
+    {
+        var identity = await base.GenerateClaimsAsync(user);
+        if (user.EmailConfirmed) identity.AddClaim(new Claim(AccountClaims.EmailConfirmed, "true"));
+        if (user.TwoFactorEnabled) identity.AddClaim(new Claim(AccountClaims.TwoFactor, "true"));
+        return identity;
+    }
+}
+
+/// <summary>A banned reader cannot sign in again (the ban itself ended their sessions: see <see cref="AccountsSql"/>).</summary>
+public sealed class BackstageSignInManager(UserManager<AppUser> users, IHttpContextAccessor context, IUserClaimsPrincipalFactory<AppUser> claims,
+    IOptions<IdentityOptions> options, ILogger<SignInManager<AppUser>> logger, IAuthenticationSchemeProvider schemes, IUserConfirmation<AppUser> confirmation,
+    BackstageDbContext db)
+    : SignInManager<AppUser>(users, context, claims, options, logger, schemes, confirmation)
+{
+    public override async Task<bool> CanSignInAsync(AppUser user) =>
+        await base.CanSignInAsync(user) && !await db.Set<ReaderBan>().AnyAsync(b => b.UserId == user.Id);
+
+    /// <summary>Signs in after a redeemed sign-in link, or asks for the second factor exactly as a correct password would.</summary>
+    public Task<SignInResult> SignInByLinkAsync(AppUser user) => SignInOrTwoFactorAsync(user, isPersistent: false, loginProvider: null, bypassTwoFactor: false);
+}
+
+/// <summary>Backstage:Accounts.</summary>
+public sealed class AccountOptions
+{
+    public const string Section = "Backstage:Accounts";
+    /// <summary>Editors and admins must turn on two-factor sign-in before the studio or admin pages open (recommended in production).</summary>
+    public bool RequireTwoFactorForStaff { get; set; }
+}

@@ -1,0 +1,92 @@
+using System.ComponentModel.DataAnnotations;
+using Backstage.Web.Accounts;
+using Backstage.Web.Data;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Backstage.Web.Pages.Account;
+
+/// <summary>My account: name and email notifications, password, two-factor sign-in, and signing out every session.</summary>
+public sealed class SettingsModel(UserManager<AppUser> users, SignInManager<AppUser> signIn, BackstageDbContext db) : AccountPage
+{
+    public AppUser Me { get; private set; } = null!;
+    public bool IsAdmin => User.IsInRole(Roles.Admin);
+    [BindProperty] public ProfileInput Profile { get; set; } = new();
+    [BindProperty, DataType(DataType.Password), Display(Name = "Current password")] public string? CurrentPassword { get; set; }
+    [BindProperty] public NewPasswordInput Input { get; set; } = new();
+
+    public sealed class ProfileInput
+    {
+        [Required, StringLength(DisplayNames.MaxLength, MinimumLength = 2), Display(Name = "Name shown with your comments")]
+        public string DisplayName { get; set; } = "";
+        [Display(Name = "Email me when someone replies to my comments")] public bool NotifyReplies { get; set; }
+        [Display(Name = "Email me a daily digest of the moderation queue")] public bool ModerationDigest { get; set; }
+    }
+
+    public async Task<IActionResult> OnGetAsync()
+    {
+        if (!await LoadAsync()) return Challenge();
+        Profile = new ProfileInput { DisplayName = Me.DisplayName, NotifyReplies = Me.NotifyReplies, ModerationDigest = Me.ModerationDigest };
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostProfileAsync(CancellationToken ct)
+    {
+        if (!await LoadAsync()) return Challenge();
+        Only("Profile");
+        var name = DisplayNames.Normalize(Profile.DisplayName);
+        if (ModelState.IsValid && await DisplayNames.ProblemAsync(db, name, Me.Id, User.IsInRole(Roles.Editor) || IsAdmin, ct) is { } problem)
+            ModelState.AddModelError("Profile.DisplayName", problem);
+        if (!ModelState.IsValid) return Page();
+        Me.DisplayName = name;
+        Me.NotifyReplies = Profile.NotifyReplies;
+        Me.ModerationDigest = IsAdmin && Profile.ModerationDigest;
+        await users.UpdateAsync(Me);
+        TempData["Flash"] = "Your settings are saved.";
+        return RedirectToPage();
+    }
+
+    public async Task<IActionResult> OnPostPasswordAsync()
+    {
+        if (!await LoadAsync()) return Challenge();
+        Only("Input", nameof(CurrentPassword));
+        if (string.IsNullOrEmpty(CurrentPassword)) ModelState.AddModelError(nameof(CurrentPassword), "Type your current password.");
+        if (!ModelState.IsValid) return Page();
+        // Changing the password rotates the security stamp: every other session of this account ends.
+        var result = await users.ChangePasswordAsync(Me, CurrentPassword!, Input.Password);
+        if (!result.Succeeded)
+        {
+            foreach (var e in result.Errors)
+                ModelState.AddModelError(e.Code == "PasswordMismatch" ? nameof(CurrentPassword) : "Input.Password",
+                    e.Code == "PasswordMismatch" ? "That is not your current password." : e.Description);
+            return Page();
+        }
+        await signIn.RefreshSignInAsync(Me);
+        TempData["Flash"] = "Your password is changed; your other sessions are signed out.";
+        return RedirectToPage();
+    }
+
+    public async Task<IActionResult> OnPostSignOutEverywhereAsync()
+    {
+        if (!await LoadAsync()) return Challenge();
+        await users.UpdateSecurityStampAsync(Me);
+        await signIn.SignOutAsync();
+        TempData["Flash"] = "You are signed out on every device.";
+        return LocalRedirect("/");
+    }
+
+    private async Task<bool> LoadAsync()
+    {
+        var me = await users.GetUserAsync(User);
+        if (me is null) return false;
+        Me = me;
+        return true;
+    }
+
+    /// <summary>Each form posts only its own fields: the other forms' empty fields are not errors.</summary>
+    private void Only(params string[] prefixes)
+    {
+        foreach (var key in ModelState.Keys.Where(k => !prefixes.Any(p => k == p || k.StartsWith(p + ".", StringComparison.Ordinal))).ToList())
+            ModelState.Remove(key);
+    }
+}
