@@ -6,6 +6,7 @@ using Backstage.Web.Data;
 using Backstage.Web.Galleries;
 using Backstage.Web.Hosting;
 using Backstage.Web.Reader;
+using Backstage.Web.Storage;
 
 // "migrate" and "admin create …" are operator commands; everything else starts the site.
 var command = AccountCommands.IsCommand(args) ? args : null;
@@ -22,6 +23,7 @@ catch (StartupException e)
 builder.AddBackstageAccounts();
 builder.AddBackstageArticles();
 builder.AddBackstageComments();
+builder.AddBackstageStorage();
 builder.AddBackstageGalleries();
 builder.AddBackstageWeb();
 builder.AddBackstageReader();

@@ -21,7 +21,6 @@ public static class GalleriesRegistration
         s.AddSingleton(new MediaOptionsAccessor(mediaOptions));
         s.AddSingleton(uploadOptions);
         s.AddSingleton<IImageProcessor>(new VipsImageProcessor(mediaOptions));
-        s.AddSingleton<MediaStorage>();
         s.Configure<JobOptions>(builder.Configuration.GetSection(JobOptions.Section));
         s.AddSingleton<JobQueue>();
         s.AddScoped<IJobHandler, RenderPhotoHandler>();
