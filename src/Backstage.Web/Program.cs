@@ -1,6 +1,7 @@
 using Backstage.Web;
 using Backstage.Web.Accounts;
 using Backstage.Web.Articles;
+using Backstage.Web.Cluster;
 using Backstage.Web.Comments;
 using Backstage.Web.Data;
 using Backstage.Web.Galleries;
@@ -14,19 +15,20 @@ var builder = WebApplication.CreateBuilder(command is null ? args : []);
 try
 {
     await builder.AddBackstageDataAsync();
+    builder.AddBackstageAccounts();
+    builder.AddBackstageArticles();
+    builder.AddBackstageComments();
+    builder.AddBackstageStorage();
+    builder.AddBackstageGalleries();
+    builder.AddBackstageWeb();
+    builder.AddBackstageReader();
+    builder.AddBackstageCluster();
 }
 catch (StartupException e)
 {
     Console.Error.WriteLine(e.Message);
     return 1;
 }
-builder.AddBackstageAccounts();
-builder.AddBackstageArticles();
-builder.AddBackstageComments();
-builder.AddBackstageStorage();
-builder.AddBackstageGalleries();
-builder.AddBackstageWeb();
-builder.AddBackstageReader();
 
 var app = builder.Build();
 if (command is not null)

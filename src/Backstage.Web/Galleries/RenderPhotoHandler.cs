@@ -4,7 +4,6 @@ using Backstage.Web.Data;
 using Backstage.Web.Hosting;
 using Backstage.Web.Jobs;
 using Backstage.Web.Storage;
-using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -16,7 +15,7 @@ namespace Backstage.Web.Galleries;
 /// from the media store (any node can render what another node received) and the files go back to it before their rows.
 /// </summary>
 internal sealed class RenderPhotoHandler(BackstageDbContext db, IImageProcessor images, MediaOptionsAccessor media, IMediaStore store,
-    IOptions<MediaStorageOptions> storage, IOutputCacheStore cache, TimeProvider clock) : IJobHandler
+    IOptions<MediaStorageOptions> storage, PublicCache cache, TimeProvider clock) : IJobHandler
 {
     public const string JobKind = "render-photo";
     public string Kind => JobKind;
@@ -39,7 +38,7 @@ internal sealed class RenderPhotoHandler(BackstageDbContext db, IImageProcessor 
         {
             try { Directory.Delete(work, recursive: true); } catch (IOException) { }
         }
-        await cache.EvictByTagAsync(CacheTags.Public, ct);
+        await cache.InvalidateAsync(ct);
     }
 
     private async Task<List<(string Prefix, RenderResult Result)>> RenderToStoreAsync(Photo photo, string work, CancellationToken ct)

@@ -67,6 +67,12 @@ public sealed class RenditionCache
         try { Directory.Delete(CachePath(prefix.TrimEnd('/')), recursive: true); } catch (DirectoryNotFoundException) { } catch (IOException) { }
     }
 
+    /// <summary>Drops everything (this node missed evictions for longer than they are kept).</summary>
+    public void Clear()
+    {
+        foreach (var key in _entries.Keys) Remove(key);
+    }
+
     /// <summary>Whether this node holds a rendition locally (tests).</summary>
     public bool Holds(int photoId, string spec) => _entries.ContainsKey(MediaKeys.Rendition(photoId, spec));
 

@@ -10,7 +10,7 @@ namespace Backstage.Web.Areas.Studio.Pages.Articles;
 
 /// <summary>Create and edit one article: save, publish now, schedule, unpublish. One form, one page.</summary>
 public sealed class EditModel(BackstageDbContext db, IEnumerable<IPublishCheck> checks, SiteTime time, UserManager<Accounts.AppUser> users,
-    Reader.PublicCache publicCache) : PageModel
+    Hosting.PublicCache publicCache) : PageModel
 {
     [BindProperty] public ArticleInput Input { get; set; } = new();
     public int? Id { get; private set; }

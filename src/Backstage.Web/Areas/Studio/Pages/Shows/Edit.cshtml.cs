@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Backstage.Web.Areas.Studio.Pages.Shows;
 
-public sealed class EditModel(BackstageDbContext db, TimeProvider clock, Reader.PublicCache publicCache) : PageModel
+public sealed class EditModel(BackstageDbContext db, TimeProvider clock, Hosting.PublicCache publicCache) : PageModel
 {
     [BindProperty] public ShowInput Input { get; set; } = new();
     public int? Id { get; private set; }
