@@ -6,6 +6,7 @@ using Backstage.Web.Comments;
 using Backstage.Web.Data;
 using Backstage.Web.Galleries;
 using Backstage.Web.Hosting;
+using Backstage.Web.Jobs;
 using Backstage.Web.Reader;
 using Backstage.Web.Storage;
 
@@ -19,6 +20,7 @@ try
     builder.AddBackstageArticles();
     builder.AddBackstageComments();
     builder.AddBackstageStorage();
+    builder.AddBackstageJobs();
     builder.AddBackstageGalleries();
     builder.AddBackstageWeb();
     builder.AddBackstageReader();

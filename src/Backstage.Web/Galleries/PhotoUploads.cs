@@ -79,19 +79,15 @@ public sealed class PhotoUploads(BackstageDbContext db, IMediaStore store, IOpti
         if (string.IsNullOrEmpty(photo.Camera)) photo.Camera = null;
         try
         {
-            var strategy = db.Database.CreateExecutionStrategy();
-            await strategy.ExecuteAsync(async () =>
+            await db.InTransactionAsync(async () =>
             {
-                db.ChangeTracker.Clear();
                 photo.Id = 0;
-                await using var tx = await db.Database.BeginTransactionAsync(ct);
                 photo.Position = (await db.Set<Photo>().Where(p => p.ShowId == showId).MaxAsync(p => (int?)p.Position, ct) ?? 0) + 1;
                 db.Set<Photo>().Add(photo);
                 await db.SaveChangesAsync(ct);
                 queue.Enqueue(db, RenderPhotoHandler.JobKind, RenderPhotoHandler.Payload(photo.Id));
                 await db.SaveChangesAsync(ct);
-                await tx.CommitAsync(ct);
-            });
+            }, ct);
         }
         catch (DbUpdateException e) when (e.IsUniqueViolation())
         {

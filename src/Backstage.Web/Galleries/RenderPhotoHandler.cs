@@ -61,13 +61,21 @@ internal sealed class RenderPhotoHandler(BackstageDbContext db, IImageProcessor 
         var output = Path.Combine(work, "out");
 
         // Width renditions do not depend on the focal point: render only the missing ones (plus one for the placeholder).
-        var results = await Task.Run(() =>
+        List<(string Prefix, RenderResult Result)> results;
+        try
         {
-            var list = new List<(string Prefix, RenderResult Result)>();
-            list.Add((focalKey + "/", images.Render(source, crops, focal, Path.Combine(output, focalKey))));
-            if (widths.Count > 0) list.Add(("", images.Render(source, widths, focal, output)));
-            return list;
-        }, ct);
+            results = await Task.Run(() =>
+            {
+                var list = new List<(string Prefix, RenderResult Result)>();
+                list.Add((focalKey + "/", images.Render(source, crops, focal, Path.Combine(output, focalKey))));
+                if (widths.Count > 0) list.Add(("", images.Render(source, widths, focal, output)));
+                return list;
+            }, ct);
+        }
+        catch (ImageRejectedException e)
+        {
+            throw new PermanentJobException(e.Reason); // the image itself is bad: retrying cannot help
+        }
         foreach (var (prefix, result) in results)
             foreach (var f in result.Files)
                 await store.PutFileAsync(MediaKeys.Rendition(photo.Id, prefix + f.Spec), f.Path, f.ContentType, ct);
@@ -79,10 +87,8 @@ internal sealed class RenderPhotoHandler(BackstageDbContext db, IImageProcessor 
         var focalKey = photo.FocalKey;
         var now = clock.GetUtcNow();
         var placeholder = results[^1].Result;
-        var strategy = db.Database.CreateExecutionStrategy();
-        await strategy.ExecuteAsync(async () =>
+        await db.InTransactionAsync(async () =>
         {
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
             foreach (var (prefix, result) in results)
             foreach (var f in result.Files)
             {
@@ -105,8 +111,7 @@ internal sealed class RenderPhotoHandler(BackstageDbContext db, IImageProcessor 
                 .SetProperty(p => p.PlaceholderDataUri, placeholder.PlaceholderDataUri)
                 .SetProperty(p => p.DominantColor, placeholder.DominantColor)
                 .SetProperty(p => p.UpdatedAt, now), ct);
-            await tx.CommitAsync(ct);
-        });
+        }, ct);
     }
 
     public async Task OnFailureAsync(Job job, string error, bool final, CancellationToken ct)

@@ -175,8 +175,8 @@ public sealed class JobQueue(IServiceScopeFactory scopes, IOptions<JobOptions> o
         {
             await beat.CancelAsync();
             log.LogWarning(e, "Job {Id} ({Kind}) attempt {Attempt} failed", job.Id, job.Kind, job.Attempts);
-            var message = e is PermanentJobException or Media.ImageRejectedException ? e.Message : $"{e.GetType().Name}: {e.Message}";
-            await FinishFailureAsync(job, workerId, message, e is PermanentJobException or Media.ImageRejectedException, CancellationToken.None);
+            var message = e is PermanentJobException ? e.Message : $"{e.GetType().Name}: {e.Message}";
+            await FinishFailureAsync(job, workerId, message, e is PermanentJobException, CancellationToken.None);
         }
         finally
         {
