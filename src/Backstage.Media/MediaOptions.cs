@@ -20,6 +20,8 @@ public sealed class MediaOptions
     public const string SectionName = "Backstage:Media";
 
     public long MaxFileBytes { get; set; } = 60L * 1024 * 1024;
+    /// <summary>Files one upload request may carry; the request limit is this × MaxFileBytes (plus form overhead).</summary>
+    public int MaxFilesPerUpload { get; set; } = 20;
     public long MaxPixels { get; set; } = 100_000_000;
     public int[] Widths { get; set; } = [320, 640, 960, 1280, 1920, 2560];
     /// <summary>Output formats by extension: "avif", "webp", "jpg" (also "jpeg").</summary>

@@ -1,12 +1,15 @@
 using Backstage.Web;
 using Backstage.Web.Accounts;
 using Backstage.Web.Articles;
+using Backstage.Web.Cluster;
 using Backstage.Web.Comments;
 using Backstage.Web.Data;
 using Backstage.Web.Email;
 using Backstage.Web.Galleries;
 using Backstage.Web.Hosting;
+using Backstage.Web.Jobs;
 using Backstage.Web.Reader;
+using Backstage.Web.Storage;
 
 // "migrate" and "admin create …" are operator commands; everything else starts the site.
 var command = AccountCommands.IsCommand(args) ? args : null;
@@ -14,19 +17,22 @@ var builder = WebApplication.CreateBuilder(command is null ? args : []);
 try
 {
     await builder.AddBackstageDataAsync();
+    builder.AddBackstageAccounts();
+    builder.AddBackstageArticles();
+    builder.AddBackstageComments();
+    builder.AddBackstageStorage();
+    builder.AddBackstageJobs();
+    builder.AddBackstageEmail();
+    builder.AddBackstageGalleries();
+    builder.AddBackstageWeb();
+    builder.AddBackstageReader();
+    builder.AddBackstageCluster();
 }
 catch (StartupException e)
 {
     Console.Error.WriteLine(e.Message);
     return 1;
 }
-builder.AddBackstageAccounts();
-builder.AddBackstageArticles();
-builder.AddBackstageComments();
-builder.AddBackstageEmail();
-builder.AddBackstageGalleries();
-builder.AddBackstageWeb();
-builder.AddBackstageReader();
 
 var app = builder.Build();
 if (command is not null)

@@ -5,12 +5,13 @@ using Microsoft.EntityFrameworkCore;
 namespace Backstage.Web.Accounts;
 
 /// <summary>
-/// Command-line operations for production: "migrate" and "admin create --email … [--role Admin|Editor] [--name …]".
+/// Command-line operations for production: "migrate", "admin create --email … [--role Admin|Editor] [--name …]" and
+/// "media migrate-to-s3" (<see cref="Storage.MediaMigration"/>).
 /// The password comes from BACKSTAGE_ADMIN_PASSWORD or standard input, never from the command line.
 /// </summary>
 public static class AccountCommands
 {
-    public static bool IsCommand(string[] args) => args.Length > 0 && args[0] is "migrate" or "admin";
+    public static bool IsCommand(string[] args) => args.Length > 0 && args[0] is "migrate" or "admin" or "media";
 
     public static async Task<int> RunAsync(IServiceProvider services, string[] args, TextReader stdin, TextWriter stdout)
     {
@@ -23,6 +24,7 @@ public static class AccountCommands
             stdout.WriteLine("Database is up to date.");
             return 0;
         }
+        if (args is ["media", "migrate-to-s3"]) return await Storage.MediaMigration.RunAsync(sp, stdout);
         if (args is not ["admin", "create", ..])
         {
             stdout.WriteLine("usage: admin create --email EMAIL [--role Admin|Editor] [--name NAME]  (password from BACKSTAGE_ADMIN_PASSWORD or stdin)");

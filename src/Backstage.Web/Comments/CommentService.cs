@@ -4,7 +4,6 @@ using Backstage.Web.Articles;
 using Backstage.Web.Data;
 using Backstage.Web.Hosting;
 using Backstage.Web.Reader;
-using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.EntityFrameworkCore;
 
 namespace Backstage.Web.Comments;
@@ -29,7 +28,7 @@ public sealed record PostResult(PostOutcome Outcome, Comment? Comment = null, st
 /// transaction. Flood limits are enforced by the database (an advisory lock per account and per IP, then a count of
 /// recent comments, inside the insert's transaction), so they hold across several app nodes.
 /// </summary>
-public sealed class CommentService(BackstageDbContext db, TimeProvider clock, IOutputCacheStore cache, PhotoCatalog photos, SiteSecrets secrets,
+public sealed class CommentService(BackstageDbContext db, TimeProvider clock, PublicCache cache, PhotoCatalog photos, SiteSecrets secrets,
     Email.ReplyNotifications replies, ILogger<CommentService> log)
 {
     private const int AccountLockClass = 42_001;
@@ -122,7 +121,7 @@ public sealed class CommentService(BackstageDbContext db, TimeProvider clock, IO
             await tx.CommitAsync(ct);
             return new PostResult(PostOutcome.Accepted, comment);
         });
-        if (result.Comment?.State == CommentState.Approved) await cache.EvictByTagAsync(CacheTags.Public, ct);
+        if (result.Comment?.State == CommentState.Approved) await cache.InvalidateAsync(ct);
         if (result.Comment is { } posted) await replies.ReplyPostedAsync(posted, ct);
         return result;
     }
@@ -195,7 +194,7 @@ public sealed class CommentService(BackstageDbContext db, TimeProvider clock, IO
             await tx.CommitAsync(ct);
             return (EditOutcome.Saved, (string?)null, c);
         });
-        if (outcome.Item1 == EditOutcome.Saved) await cache.EvictByTagAsync(CacheTags.Public, ct);
+        if (outcome.Item1 == EditOutcome.Saved) await cache.InvalidateAsync(ct);
         return outcome;
     }
 
@@ -209,7 +208,7 @@ public sealed class CommentService(BackstageDbContext db, TimeProvider clock, IO
         c.State = CommentState.Trash;
         c.StateChangedAt = now;
         await db.SaveChangesAsync(ct);
-        await cache.EvictByTagAsync(CacheTags.Public, ct);
+        await cache.InvalidateAsync(ct);
         return true;
     }
 
@@ -287,7 +286,7 @@ public sealed class CommentService(BackstageDbContext db, TimeProvider clock, IO
                 .ExecuteUpdateAsync(s => s.SetProperty(r => r.ResolvedAt, now), ct);
             await tx.CommitAsync(ct);
         });
-        if (changed > 0) await cache.EvictByTagAsync(CacheTags.Public, ct);
+        if (changed > 0) await cache.InvalidateAsync(ct);
         return changed;
     }
 

@@ -6,7 +6,7 @@ namespace Backstage.Web.Galleries;
 
 public static class GalleriesRegistration
 {
-    /// <summary>Photos, renditions, the job queue and its workers, the gallery embed and publish check. Config: Backstage:Media, Backstage:Jobs.</summary>
+    /// <summary>Photos, renditions and their render jobs, the sweeper, the gallery embed and publish check. Config: Backstage:Media.</summary>
     public static void AddBackstageGalleries(this WebApplicationBuilder builder)
     {
         MediaRuntime.Initialize();
@@ -16,18 +16,12 @@ public static class GalleriesRegistration
         if (section.GetSection("Widths").Exists()) mediaOptions.Widths = section.GetSection("Widths").Get<int[]>()!;
         if (section.GetSection("Formats").Exists()) mediaOptions.Formats = section.GetSection("Formats").Get<string[]>()!;
         if (section.GetSection("AvifWidths").Exists()) mediaOptions.AvifWidths = section.GetSection("AvifWidths").Get<int[]>();
-        var uploadOptions = builder.Configuration.GetSection(MediaOptions.SectionName).Get<UploadLimits>() ?? new UploadLimits();
         var s = builder.Services;
         s.AddSingleton(new MediaOptionsAccessor(mediaOptions));
-        s.AddSingleton(uploadOptions);
         s.AddSingleton(builder.Configuration.GetSection(MediaOptions.SectionName).Get<QuarantineOptions>() ?? new QuarantineOptions());
         s.AddSingleton<IImageProcessor>(new VipsImageProcessor(mediaOptions));
-        s.AddSingleton<MediaStorage>();
-        s.Configure<JobOptions>(builder.Configuration.GetSection(JobOptions.Section));
-        s.AddSingleton<JobQueue>();
         s.AddScoped<IJobHandler, RenderPhotoHandler>();
         s.AddScoped<IJobHandler, DemoPhotosHandler>();
-        s.AddHostedService<JobWorkerService>();
         s.AddSingleton<MediaSweeper>();
         s.AddHostedService<MediaSweeperService>();
         s.AddScoped<GalleryVisibility>();
@@ -41,11 +35,4 @@ public static class GalleriesRegistration
         s.AddScoped<IGalleryEmbedRenderer, GalleryEmbedRenderer>();
         s.AddScoped<IPublishCheck, PhotoPublishCheck>();
     }
-}
-
-/// <summary>Request limits for the upload handler, bound from "Backstage:Media" next to <see cref="MediaOptions"/>.</summary>
-public sealed class UploadLimits
-{
-    /// <summary>Files one upload request may carry; the request limit is this × MaxFileBytes (plus form overhead).</summary>
-    public int MaxFilesPerUpload { get; set; } = 20;
 }

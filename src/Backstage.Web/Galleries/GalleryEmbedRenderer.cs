@@ -48,7 +48,7 @@ internal sealed class GalleryEmbedRenderer(BackstageDbContext db, GalleryVisibil
                     .Append(enc.Encode($"Gallery: {s.Title}")).Append("\">");
                 foreach (var p in list)
                 {
-                    AppendFigure(html, p, first, enc, Reader.PhotoCatalog.PageUrl(s.Slug, p.Position)); // reader: photo pages + lightbox
+                    AppendFigure(html, p, first, enc, Photo.PageUrl(s.Slug, p.Position)); // reader: photo pages + lightbox
                     first = false;
                 }
                 html.Append("</section>");

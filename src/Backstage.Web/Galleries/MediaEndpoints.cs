@@ -1,15 +1,18 @@
 using System.Globalization;
 using Backstage.Web.Data;
+using Backstage.Web.Storage;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Net.Http.Headers;
 
 namespace Backstage.Web.Galleries;
 
 /// <summary>
-/// GET /media/{photoId}/{spec}: a rendition file, from outside the web root, with its fixed content type, nosniff and a
-/// year of immutable caching (a spec never changes content: crops carry the focal point in their path). A taken-down
-/// photo answers 410 Gone to everyone; anything readers may not see (draft or embargoed show, unpublished photo) is 404
-/// unless the viewer is staff, who get it marked private/no-store. Originals have no route.
+/// GET /media/{photoId}/{spec}: a rendition, streamed from the media store through this node's
+/// <see cref="RenditionCache"/>, with its fixed content type, nosniff, an ETag and a year of immutable caching (a spec
+/// never changes content: crops carry the focal point in their path), so a CDN in front can keep it. The app stays the
+/// origin: a taken-down photo answers 410 Gone to everyone; anything readers may not see (draft or embargoed show,
+/// unpublished photo) is 404 unless the viewer is staff, who get it marked private/no-store. Originals have no route.
 /// </summary>
 public static class MediaEndpoints
 {
@@ -18,14 +21,14 @@ public static class MediaEndpoints
     public static void MapMedia(this IEndpointRouteBuilder app) =>
         app.MapMethods("/media/{photoId:int}/{**spec}", ["GET", "HEAD"], ServeAsync).AllowAnonymous();
 
-    private static async Task<IResult> ServeAsync(int photoId, string? spec, HttpContext http, BackstageDbContext db, MediaStorage storage,
+    private static async Task<IResult> ServeAsync(int photoId, string? spec, HttpContext http, BackstageDbContext db, RenditionCache files,
         GalleryVisibility visibility, CancellationToken ct)
     {
         if (spec is not { Length: > 0 and <= 80 }) return Results.NotFound(); // "/media/1/" has no spec
         if (await db.Set<Photo>().AnyAsync(p => p.Id == photoId && p.TakenDownAt != null, ct)) return Results.StatusCode(StatusCodes.Status410Gone);
         var row = await db.Set<Rendition>().AsNoTracking()
             .Where(r => r.PhotoId == photoId && r.Spec == spec && r.Photo!.Status == PhotoStatus.Ready)
-            .Select(r => new { r.Spec, r.ContentType }).FirstOrDefaultAsync(ct);
+            .Select(r => new { r.Id, r.Spec, r.Bytes, r.ContentType }).FirstOrDefaultAsync(ct);
         if (row is null) return Results.NotFound();
         bool isPublic = await visibility.PublicPhotos().AnyAsync(p => p.Id == photoId, ct);
         if (!isPublic)
@@ -34,10 +37,11 @@ public static class MediaEndpoints
             if ((await http.AuthenticateAsync()).Principal is { } viewer) http.User = viewer;
             if (!await visibility.ViewerIsStaffAsync()) return Results.NotFound();
         }
-        var path = storage.RenditionPath(photoId, row.Spec);
-        if (!File.Exists(path)) return Results.NotFound();
+        var path = await files.GetFileAsync(photoId, row.Spec, ct);
+        if (path is null) return Results.NotFound();
         http.Response.Headers.CacheControl = isPublic ? "public, max-age=31536000, immutable" : "private, no-store";
         http.Response.Headers.XContentTypeOptions = "nosniff";
-        return Results.File(path, row.ContentType, enableRangeProcessing: false);
+        var etag = new EntityTagHeaderValue($"\"{row.Id.ToString("x", CultureInfo.InvariantCulture)}-{row.Bytes.ToString("x", CultureInfo.InvariantCulture)}\"");
+        return Results.File(path, row.ContentType, entityTag: etag, enableRangeProcessing: false);
     }
 }

@@ -1,53 +1,92 @@
-using System.Globalization;
 using Backstage.Media;
 using Backstage.Web.Data;
 using Backstage.Web.Jobs;
+using Backstage.Web.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Backstage.Web.Galleries;
 
 /// <summary>
-/// Removes what crashes and re-renders leave behind, once it is older than <see cref="JobOptions.OrphanAge"/>: upload temp
-/// files, rendition temp files and rendition files with no row (old focal crops, deleted photos). Originals are kept,
-/// except quarantined ones of taken-down photos past Backstage:Media:QuarantineDays (<see cref="Takedown.PurgeExpiredAsync"/>).
+/// Removes what crashes, deletes and re-renders leave behind, once it is older than <see cref="JobOptions.OrphanAge"/>:
+/// this node's upload spool and render folders, originals no photo refers to (an upload that crashed between putting
+/// the object and inserting its row, or a deleted photo) or only photos taken down longer ago than
+/// <see cref="QuarantineOptions.QuarantineDays"/> (the quarantine <see cref="Takedown"/> keeps for "Restore"), rendition objects with no row (old focal crops, deleted
+/// photos) and half-written temp objects. Objects are checked against the database in batches.
 /// </summary>
-public sealed class MediaSweeper(IServiceScopeFactory scopes, MediaStorage storage, IOptions<JobOptions> options, ILogger<MediaSweeper> log)
+public sealed class MediaSweeper(IServiceScopeFactory scopes, IMediaStore store, IOptions<MediaStorageOptions> storage,
+    IOptions<JobOptions> options, QuarantineOptions quarantine, TimeProvider clock, ILogger<MediaSweeper> log)
 {
+    private const int Batch = 500;
+
     public async Task<int> SweepAsync(CancellationToken ct)
     {
         var age = options.Value.OrphanAge;
-        var cutoff = DateTime.UtcNow - age;
-        int removed = storage.Originals.SweepTemporaryFiles(age);
+        var cutoff = DateTimeOffset.UtcNow - age;
+        int removed = SweepSpool(age);
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<BackstageDbContext>();
-        var photoDirs = Directory.Exists(storage.RenditionsRoot) ? Directory.EnumerateDirectories(storage.RenditionsRoot) : [];
-        foreach (var photoDir in photoDirs)
+        var quarantineEnd = clock.GetUtcNow().AddDays(-quarantine.QuarantineDays);
+
+        removed += await SweepAsync(MediaKeys.OriginalsPrefix, cutoff, async (objects, token) =>
         {
-            ct.ThrowIfCancellationRequested();
-            if (!int.TryParse(Path.GetFileName(photoDir), NumberStyles.None, CultureInfo.InvariantCulture, out var photoId)) continue;
-            var specs = (await db.Set<Rendition>().Where(r => r.PhotoId == photoId).Select(r => r.Spec).ToListAsync(ct)).ToHashSet();
-            foreach (var file in Directory.EnumerateFiles(photoDir, "*", SearchOption.AllDirectories))
-            {
-                var spec = Path.GetRelativePath(photoDir, file).Replace(Path.DirectorySeparatorChar, '/');
-                if (specs.Contains(spec) || File.GetLastWriteTimeUtc(file) > cutoff) continue;
-                if (TryDelete(file)) removed++;
-            }
-            foreach (var dir in Directory.EnumerateDirectories(photoDir, "*", SearchOption.AllDirectories).OrderByDescending(d => d.Length).Append(photoDir))
-                if (Directory.Exists(dir) && !Directory.EnumerateFileSystemEntries(dir).Any() && Directory.GetLastWriteTimeUtc(dir) <= cutoff)
-                    try { Directory.Delete(dir); } catch (IOException) { }
-        }
+            var shas = objects.Select(o => MediaKeys.TryParseOriginal(o.Key, out var sha) ? sha : null).OfType<string>().Distinct().ToList();
+            var used = (await db.Set<Photo>().Where(p => shas.Contains(p.Sha256) && (p.TakenDownAt == null || p.TakenDownAt > quarantineEnd)).Select(p => p.Sha256).Distinct().ToListAsync(token)).ToHashSet();
+            return objects.Where(o => !(MediaKeys.TryParseOriginal(o.Key, out var sha) && used.Contains(sha)));
+        }, ct);
+
+        removed += await SweepAsync(MediaKeys.RenditionsPrefix, cutoff, async (objects, token) =>
+        {
+            var ids = objects.Select(o => MediaKeys.TryParseRendition(o.Key, out var id, out _) ? id : 0).Where(id => id > 0).Distinct().ToList();
+            var rows = (await db.Set<Rendition>().Where(r => ids.Contains(r.PhotoId)).Select(r => new { r.PhotoId, r.Spec }).ToListAsync(token))
+                .Select(r => MediaKeys.Rendition(r.PhotoId, r.Spec)).ToHashSet(StringComparer.Ordinal);
+            return objects.Where(o => !rows.Contains(o.Key));
+        }, ct);
+
         if (removed > 0) log.LogInformation("Media sweeper removed {Count} orphan files", removed);
-        removed += await scope.ServiceProvider.GetRequiredService<Takedown>().PurgeExpiredAsync(ct);
         // Finished jobs are kept a week for the record, then dropped (failed ones stay: their photo shows the error).
         var before = DateTimeOffset.UtcNow.AddDays(-7);
         await db.Set<Job>().Where(j => j.State == JobState.Succeeded && j.FinishedAt < before).ExecuteDeleteAsync(ct);
         return removed;
     }
 
-    private static bool TryDelete(string path)
+    /// <summary>Lists <paramref name="prefix"/>, and deletes the old objects that <paramref name="orphans"/> picks from each batch.</summary>
+    private async Task<int> SweepAsync(string prefix, DateTimeOffset cutoff,
+        Func<List<StoredObject>, CancellationToken, Task<IEnumerable<StoredObject>>> orphans, CancellationToken ct)
     {
-        try { File.Delete(path); return true; } catch (IOException) { return false; } catch (UnauthorizedAccessException) { return false; }
+        int removed = 0;
+        var batch = new List<StoredObject>();
+        async Task FlushAsync()
+        {
+            foreach (var o in await orphans(batch, ct))
+            {
+                await store.DeleteAsync(o.Key, ct);
+                removed++;
+            }
+            batch.Clear();
+        }
+        await foreach (var o in store.ListAsync(prefix, ct))
+        {
+            if (o.LastModified > cutoff) continue;
+            batch.Add(o);
+            if (batch.Count >= Batch) await FlushAsync();
+        }
+        if (batch.Count > 0) await FlushAsync();
+        return removed;
+    }
+
+    /// <summary>Upload spool files and render folders of this node that a crash left behind.</summary>
+    private int SweepSpool(TimeSpan age)
+    {
+        var spool = storage.Value.SpoolDirectory!;
+        int removed = UploadSpool.SweepTemporaryFiles(spool, age);
+        if (!Directory.Exists(spool)) return removed;
+        foreach (var dir in Directory.EnumerateDirectories(spool, "render-*"))
+        {
+            if (Directory.GetLastWriteTimeUtc(dir) > DateTime.UtcNow - age) continue;
+            try { Directory.Delete(dir, recursive: true); removed++; } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+        return removed;
     }
 }
 
@@ -62,7 +101,7 @@ internal sealed class MediaSweeperService(MediaSweeper sweeper, IOptions<JobOpti
         {
             try { await sweeper.SweepAsync(stoppingToken); }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { return; }
-            catch (Exception e) { log.LogWarning(e, "Media sweep failed"); }
+            catch (Exception e) { log.LogWarning(e, "Media sweeper failed"); }
         } while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 }

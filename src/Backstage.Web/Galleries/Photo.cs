@@ -56,6 +56,10 @@ public sealed class Photo
     public string? TakenDownBy { get; set; }
     public List<Rendition> Renditions { get; set; } = [];
 
+    /// <summary>The photo's own page on the reader's site: /shows/{slug}/photos/{position}.</summary>
+    public static string PageUrl(string showSlug, int position) =>
+        $"/shows/{showSlug}/photos/{position.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+
     /// <summary>"f500-300": the focal point in thousandths; part of every crop's URL so moving it makes new files.</summary>
     public string FocalKey => FocalKeyFor(FocalX, FocalY);
 

@@ -1,18 +1,22 @@
 using Backstage.Media;
 using Backstage.Web.Data;
 using Backstage.Web.Jobs;
+using Backstage.Web.Storage;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Backstage.Web.Galleries;
 
 public sealed record UploadOutcome(string FileName, bool Ok, string Message, int? PhotoId = null);
 
 /// <summary>
-/// Takes uploaded files one by one: stream into the private original store (hashing as it goes), probe, refuse with the
-/// file's name and the reason, or add a Photo row and its render job in one transaction. A bad file never stops the others.
+/// Takes uploaded files one by one: spool to this node's disk (hashing as it goes), probe, refuse with the file's name
+/// and the reason, or put the original into the media store under its content address and then add a Photo row and its
+/// render job in one transaction (a crash in between leaves an orphan object that the sweeper removes). A bad file never
+/// stops the others.
 /// </summary>
-public sealed class PhotoUploads(BackstageDbContext db, MediaStorage storage, IImageProcessor images, MediaOptionsAccessor media,
-    JobQueue queue, TimeProvider clock, ILogger<PhotoUploads> log)
+public sealed class PhotoUploads(BackstageDbContext db, IMediaStore store, IOptions<MediaStorageOptions> storage, IImageProcessor images,
+    MediaOptionsAccessor media, JobQueue queue, TimeProvider clock, ILogger<PhotoUploads> log)
 {
     public static string DisplayName(string? fileName)
     {
@@ -25,44 +29,41 @@ public sealed class PhotoUploads(BackstageDbContext db, MediaStorage storage, II
     public async Task<UploadOutcome> AddAsync(int showId, string? fileName, Stream content, CancellationToken ct)
     {
         var name = DisplayName(fileName);
-        StoredOriginal stored;
+        SpooledFile spooled;
         try
         {
-            stored = await storage.Originals.PutAsync(content, media.Options.MaxFileBytes, ct);
+            spooled = await UploadSpool.SpoolAsync(content, media.Options.MaxFileBytes, storage.Value.SpoolDirectory!, ct);
         }
         catch (ImageRejectedException e)
         {
             return new(name, false, $"{name}: {e.Reason}");
         }
-        if (stored.Bytes == 0)
-        {
-            Discard(stored);
-            return new(name, false, $"{name}: the file is empty");
-        }
+        using var _ = spooled;
+        if (spooled.Bytes == 0) return new(name, false, $"{name}: the file is empty");
 
         ImageFacts facts;
         try
         {
-            facts = await Task.Run(() => images.Probe(stored.Path), ct);
+            facts = await Task.Run(() => images.Probe(spooled.Path), ct);
         }
         catch (ImageRejectedException e)
         {
-            Discard(stored);
             return new(name, false, $"{name}: {e.Reason}");
         }
 
-        var existing = await db.Set<Photo>().AsNoTracking().Where(p => p.ShowId == showId && p.Sha256 == stored.Sha256)
+        var existing = await db.Set<Photo>().AsNoTracking().Where(p => p.ShowId == showId && p.Sha256 == spooled.Sha256)
             .Select(p => new { p.Id, p.Position }).FirstOrDefaultAsync(ct);
         if (existing is not null)
             return new(name, false, $"{name}: already in this gallery (same file as photo {await NumberAsync(showId, existing.Id, ct)}); stored once, not added again", existing.Id);
 
+        bool alreadyStored = await store.PutOriginalAsync(spooled, ct);
         var now = clock.GetUtcNow();
         var photo = new Photo
         {
             ShowId = showId,
-            Sha256 = stored.Sha256,
+            Sha256 = spooled.Sha256,
             OriginalFileName = name,
-            OriginalBytes = stored.Bytes,
+            OriginalBytes = spooled.Bytes,
             Width = facts.Width,
             Height = facts.Height,
             Format = facts.Format.ToString().ToLowerInvariant(),
@@ -78,19 +79,15 @@ public sealed class PhotoUploads(BackstageDbContext db, MediaStorage storage, II
         if (string.IsNullOrEmpty(photo.Camera)) photo.Camera = null;
         try
         {
-            var strategy = db.Database.CreateExecutionStrategy();
-            await strategy.ExecuteAsync(async () =>
+            await db.InTransactionAsync(async () =>
             {
-                db.ChangeTracker.Clear();
                 photo.Id = 0;
-                await using var tx = await db.Database.BeginTransactionAsync(ct);
                 photo.Position = (await db.Set<Photo>().Where(p => p.ShowId == showId).MaxAsync(p => (int?)p.Position, ct) ?? 0) + 1;
                 db.Set<Photo>().Add(photo);
                 await db.SaveChangesAsync(ct);
                 queue.Enqueue(db, RenderPhotoHandler.JobKind, RenderPhotoHandler.Payload(photo.Id));
                 await db.SaveChangesAsync(ct);
-                await tx.CommitAsync(ct);
-            });
+            }, ct);
         }
         catch (DbUpdateException e) when (e.IsUniqueViolation())
         {
@@ -99,7 +96,7 @@ public sealed class PhotoUploads(BackstageDbContext db, MediaStorage storage, II
         }
         queue.Notify();
         log.LogInformation("Photo {Id} ({Name}) uploaded to show {Show}", photo.Id, name, showId);
-        var note = stored.AlreadyExisted ? " (the same file was uploaded before; stored once)" : "";
+        var note = alreadyStored ? " (the same file was uploaded before; stored once)" : "";
         return new(name, true, $"{name}: uploaded, {facts.Width}×{facts.Height}, processing{note}", photo.Id);
     }
 
@@ -107,13 +104,6 @@ public sealed class PhotoUploads(BackstageDbContext db, MediaStorage storage, II
     {
         var ids = await db.Set<Photo>().Where(p => p.ShowId == showId).OrderBy(p => p.Position).ThenBy(p => p.Id).Select(p => p.Id).ToListAsync(ct);
         return ids.IndexOf(photoId) + 1;
-    }
-
-    /// <summary>A refused file is not kept, unless the same bytes belong to a photo already (then they were valid before).</summary>
-    private void Discard(StoredOriginal stored)
-    {
-        if (stored.AlreadyExisted) return;
-        try { File.Delete(stored.Path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 
     private static string? Clip(string? s, int max) => s is null ? null : s.Length > max ? s[..max] : s;

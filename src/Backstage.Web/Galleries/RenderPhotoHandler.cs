@@ -3,17 +3,19 @@ using Backstage.Media;
 using Backstage.Web.Data;
 using Backstage.Web.Hosting;
 using Backstage.Web.Jobs;
-using Microsoft.AspNetCore.OutputCaching;
+using Backstage.Web.Storage;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Backstage.Web.Galleries;
 
 /// <summary>
 /// Renders a photo's width renditions (once) and its crops for the current focal point, upserts one row per (photo, spec),
-/// drops crop rows of older focal points, and marks the photo Ready. Running it again changes nothing.
+/// drops crop rows of older focal points, and marks the photo Ready. Running it again changes nothing. The original comes
+/// from the media store (any node can render what another node received) and the files go back to it before their rows.
 /// </summary>
-internal sealed class RenderPhotoHandler(BackstageDbContext db, IImageProcessor images, MediaOptionsAccessor media, MediaStorage storage,
-    IOutputCacheStore cache, TimeProvider clock) : IJobHandler
+internal sealed class RenderPhotoHandler(BackstageDbContext db, IImageProcessor images, MediaOptionsAccessor media, IMediaStore store,
+    IOptions<MediaStorageOptions> storage, PublicCache cache, TimeProvider clock) : IJobHandler
 {
     public const string JobKind = "render-photo";
     public string Kind => JobKind;
@@ -25,32 +27,68 @@ internal sealed class RenderPhotoHandler(BackstageDbContext db, IImageProcessor 
         if (!int.TryParse(job.Payload, NumberStyles.None, CultureInfo.InvariantCulture, out var photoId)) throw new PermanentJobException("bad payload");
         var photo = await db.Set<Photo>().FirstOrDefaultAsync(p => p.Id == photoId, ct);
         if (photo is null || photo.IsTakenDown) return; // deleted or taken down meanwhile: nothing to do
-        var source = storage.Originals.PathFor(photo.Sha256);
-        if (!File.Exists(source)) throw new FileNotFoundException($"the original of {photo.OriginalFileName} is missing from storage");
+        var work = Path.Combine(storage.Value.SpoolDirectory!, $"render-{photo.Id}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(work);
+        try
+        {
+            var results = await RenderToStoreAsync(photo, work, ct);
+            await RecordAsync(photo, results, ct);
+        }
+        finally
+        {
+            try { Directory.Delete(work, recursive: true); } catch (IOException) { }
+        }
+        await cache.InvalidateAsync(ct);
+    }
+
+    private async Task<List<(string Prefix, RenderResult Result)>> RenderToStoreAsync(Photo photo, string work, CancellationToken ct)
+    {
+        var originalKey = MediaKeys.Original(photo.Sha256);
+        var local = store.LocalPath(originalKey); // a file-system store is read in place
+        var source = local ?? Path.Combine(work, "original");
+        if (!(local is not null ? File.Exists(local) : await store.DownloadAsync(originalKey, source, ct)))
+            throw new FileNotFoundException($"the original of {photo.OriginalFileName} is missing from storage");
 
         var focal = new FocalPoint(photo.FocalX, photo.FocalY).Clamp();
         var focalKey = photo.FocalKey;
-        var dir = storage.RenditionDirectory(photo.Id);
         var plan = RenditionPlanner.Plan(photo.Width, media.Options);
         var existing = await db.Set<Rendition>().Where(r => r.PhotoId == photo.Id).Select(r => r.Spec).ToListAsync(ct);
-        var widths = plan.Where(s => !s.IsFill && !(existing.Contains(s.Name) && File.Exists(Path.Combine(dir, s.Name)))).ToList();
+        var widths = new List<RenditionSpec>();
+        foreach (var spec in plan.Where(s => !s.IsFill))
+            if (!existing.Contains(spec.Name) || await store.StatAsync(MediaKeys.Rendition(photo.Id, spec.Name), ct) is null)
+                widths.Add(spec);
         var crops = plan.Where(s => s.IsFill).ToList();
+        var output = Path.Combine(work, "out");
 
         // Width renditions do not depend on the focal point: render only the missing ones (plus one for the placeholder).
-        var results = await Task.Run(() =>
+        List<(string Prefix, RenderResult Result)> results;
+        try
         {
-            var list = new List<(string Prefix, RenderResult Result)>();
-            list.Add((focalKey + "/", images.Render(source, crops, focal, Path.Combine(dir, focalKey))));
-            if (widths.Count > 0) list.Add(("", images.Render(source, widths, focal, dir)));
-            return list;
-        }, ct);
+            results = await Task.Run(() =>
+            {
+                var list = new List<(string Prefix, RenderResult Result)>();
+                list.Add((focalKey + "/", images.Render(source, crops, focal, Path.Combine(output, focalKey))));
+                if (widths.Count > 0) list.Add(("", images.Render(source, widths, focal, output)));
+                return list;
+            }, ct);
+        }
+        catch (ImageRejectedException e)
+        {
+            throw new PermanentJobException(e.Reason); // the image itself is bad: retrying cannot help
+        }
+        foreach (var (prefix, result) in results)
+            foreach (var f in result.Files)
+                await store.PutFileAsync(MediaKeys.Rendition(photo.Id, prefix + f.Spec), f.Path, f.ContentType, ct);
+        return results;
+    }
 
+    private async Task RecordAsync(Photo photo, List<(string Prefix, RenderResult Result)> results, CancellationToken ct)
+    {
+        var focalKey = photo.FocalKey;
         var now = clock.GetUtcNow();
         var placeholder = results[^1].Result;
-        var strategy = db.Database.CreateExecutionStrategy();
-        await strategy.ExecuteAsync(async () =>
+        await db.InTransactionAsync(async () =>
         {
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
             foreach (var (prefix, result) in results)
             foreach (var f in result.Files)
             {
@@ -73,9 +111,7 @@ internal sealed class RenderPhotoHandler(BackstageDbContext db, IImageProcessor 
                 .SetProperty(p => p.PlaceholderDataUri, placeholder.PlaceholderDataUri)
                 .SetProperty(p => p.DominantColor, placeholder.DominantColor)
                 .SetProperty(p => p.UpdatedAt, now), ct);
-            await tx.CommitAsync(ct);
-        });
-        await cache.EvictByTagAsync(CacheTags.Public, ct);
+        }, ct);
     }
 
     public async Task OnFailureAsync(Job job, string error, bool final, CancellationToken ct)

@@ -18,8 +18,7 @@ public sealed class UploadLimitsAttribute : Attribute, IAsyncAuthorizationFilter
     public static long RequestLimit(IServiceProvider services)
     {
         var media = services.GetRequiredService<MediaOptionsAccessor>().Options;
-        var limits = services.GetRequiredService<UploadLimits>();
-        return media.MaxFileBytes * Math.Max(1, limits.MaxFilesPerUpload) + 1024 * 1024;
+        return media.MaxFileBytes * Math.Max(1, media.MaxFilesPerUpload) + 1024 * 1024;
     }
 
     public async Task OnAuthorizationAsync(AuthorizationFilterContext context)

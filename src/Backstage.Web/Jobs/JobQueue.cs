@@ -23,8 +23,14 @@ public sealed class JobQueue(IServiceScopeFactory scopes, IOptions<JobOptions> o
         return job;
     }
 
-    /// <summary>Wakes idle workers in this process (call after committing an enqueue).</summary>
-    public void Notify() => _signal.Release();
+    /// <summary>
+    /// Wakes idle workers in this process. Every node also calls it when PostgreSQL notifies a new job (an insert trigger
+    /// on jobs, see Cluster.ClusterSql), so calling it after committing an enqueue only saves that round trip.
+    /// </summary>
+    public void Notify()
+    {
+        if (_signal.CurrentCount < 64) _signal.Release(); // a node without workers must not count up forever
+    }
 
     internal async Task WaitForWorkAsync(TimeSpan max, CancellationToken ct)
     {
@@ -169,8 +175,8 @@ public sealed class JobQueue(IServiceScopeFactory scopes, IOptions<JobOptions> o
         {
             await beat.CancelAsync();
             log.LogWarning(e, "Job {Id} ({Kind}) attempt {Attempt} failed", job.Id, job.Kind, job.Attempts);
-            var message = e is PermanentJobException or Media.ImageRejectedException ? e.Message : $"{e.GetType().Name}: {e.Message}";
-            await FinishFailureAsync(job, workerId, message, e is PermanentJobException or Media.ImageRejectedException, CancellationToken.None);
+            var message = e is PermanentJobException ? e.Message : $"{e.GetType().Name}: {e.Message}";
+            await FinishFailureAsync(job, workerId, message, e is PermanentJobException, CancellationToken.None);
         }
         finally
         {

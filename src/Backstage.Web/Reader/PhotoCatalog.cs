@@ -16,8 +16,6 @@ namespace Backstage.Web.Reader;
 /// </summary>
 public sealed class PhotoCatalog(BackstageDbContext db, GalleryVisibility visibility) : IReaderImages
 {
-    public static string PageUrl(string showSlug, int position) => $"/shows/{showSlug}/photos/{position.ToString(CultureInfo.InvariantCulture)}";
-
     /// <summary>A crop rendition's URL (current focal variant), or null while it is not rendered.</summary>
     public static Rendition? Crop(Photo p, RenditionSpec spec)
     {
@@ -56,7 +54,7 @@ public sealed class PhotoCatalog(BackstageDbContext db, GalleryVisibility visibi
         var show = await db.Shows.AsNoTracking().FirstAsync(s => s.Id == photo.ShowId, ct);
         var before = await visible.CountAsync(p => p.ShowId == photo.ShowId
             && (p.Position < photo.Position || (p.Position == photo.Position && p.Id < photoId)), ct);
-        return new PhotoPlace(show, before + 1, PageUrl(show.Slug, photo.Position));
+        return new PhotoPlace(show, before + 1, Photo.PageUrl(show.Slug, photo.Position));
     }
 
     /// <summary>Live articles that embed this show's gallery, newest first.</summary>
@@ -124,7 +122,7 @@ public sealed class PhotoCatalog(BackstageDbContext db, GalleryVisibility visibi
         var pages = new List<SitemapPhotoPage>();
         foreach (var p in photos)
             if (Jpeg(p, 1920) is { } image)
-                pages.Add(new SitemapPhotoPage(PageUrl(slugs[p.ShowId], p.Position), MediaEndpoints.Url(p.Id, image.Spec), p.UpdatedAt));
+                pages.Add(new SitemapPhotoPage(Photo.PageUrl(slugs[p.ShowId], p.Position), MediaEndpoints.Url(p.Id, image.Spec), p.UpdatedAt));
         return pages;
     }
 }

@@ -1,20 +1,29 @@
 using Backstage.Web.Articles;
 using Backstage.Web.Data;
 using Backstage.Web.Hosting;
-using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.EntityFrameworkCore;
 
 namespace Backstage.Web.Reader;
 
 /// <summary>
-/// Knows the next time a scheduled article or show (or a show's embargo) goes live and evicts the public pages when it comes, so scheduled
-/// articles appear by themselves. Re-reads the schedule when told (<see cref="Reschedule"/>, after a studio save) and
-/// at least every minute (another node may have scheduled something). The output-cache policy also caps every entry's
-/// lifetime at that time, so a page rendered just before it cannot outlive it.
+/// Knows the next time a scheduled article or show (or a show's embargo) goes live and evicts the public pages when it
+/// comes, so they appear by themselves. Re-reads the schedule whenever public pages are evicted (a studio save on any
+/// node) and at least every minute. The output-cache policy also caps every entry's lifetime at that time, so a page
+/// rendered just before it cannot outlive it. Every node runs its own timer and evicts its own pages.
 /// </summary>
-public sealed class PublishSchedule(IServiceScopeFactory scopes, IOutputCacheStore cache, TimeProvider clock, ILogger<PublishSchedule> log)
-    : BackgroundService
+public sealed class PublishSchedule : BackgroundService
 {
+    private readonly IServiceScopeFactory scopes;
+    private readonly PublicCache cache;
+    private readonly TimeProvider clock;
+    private readonly ILogger<PublishSchedule> log;
+
+    public PublishSchedule(IServiceScopeFactory scopes, PublicCache cache, TimeProvider clock, ILogger<PublishSchedule> log)
+    {
+        (this.scopes, this.cache, this.clock, this.log) = (scopes, cache, clock, log);
+        cache.Invalidated += Reschedule;
+    }
+
     private static readonly TimeSpan Refresh = TimeSpan.FromMinutes(1);
     private long _nextTicks = long.MaxValue; // UTC ticks; MaxValue = nothing scheduled (or not known yet)
     private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -26,7 +35,7 @@ public sealed class PublishSchedule(IServiceScopeFactory scopes, IOutputCacheSto
     }
 
     /// <summary>Read the schedule again now (an article was saved, published, scheduled or unpublished).</summary>
-    public void Reschedule() => _wake.TrySetResult();
+    private void Reschedule() => _wake.TrySetResult();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -57,7 +66,7 @@ public sealed class PublishSchedule(IServiceScopeFactory scopes, IOutputCacheSto
             {
                 log.LogInformation("Scheduled publish time {At} reached: evicting public pages", due);
                 NextPublishAt = null;
-                await cache.EvictByTagAsync(CacheTags.Public, stoppingToken);
+                await cache.InvalidateAsync(stoppingToken);
             }
         }
     }
@@ -70,15 +79,5 @@ public sealed class PublishSchedule(IServiceScopeFactory scopes, IOutputCacheSto
         var show = await db.Shows.Where(s => s.Status != Shows.ShowStatus.Draft && s.PublishAt > now).MinAsync(s => s.PublishAt, ct);
         var embargo = await db.Shows.Where(s => s.Status != Shows.ShowStatus.Draft && s.EmbargoUntil > now).MinAsync(s => s.EmbargoUntil, ct);
         return new[] { article, show, embargo }.Where(t => t is not null).Min();
-    }
-}
-
-/// <summary>What a save that readers can see calls: evicts every public page and re-reads the publishing schedule.</summary>
-public sealed class PublicCache(IOutputCacheStore cache, PublishSchedule schedule)
-{
-    public async Task InvalidateAsync(CancellationToken ct)
-    {
-        await cache.EvictByTagAsync(CacheTags.Public, ct);
-        schedule.Reschedule();
     }
 }

@@ -19,7 +19,7 @@ public static class ReaderRegistration
         services.AddScoped<IReaderImages>(sp => sp.GetRequiredService<PhotoCatalog>());
         services.AddSingleton<PublishSchedule>();
         services.AddHostedService(sp => sp.GetRequiredService<PublishSchedule>());
-        services.AddSingleton<PublicCache>();
+        services.AddSingleton<Hosting.PublicCache>();
         services.AddSingleton<PublicPageCachePolicy>();
         services.AddOutputCache(o => o.AddPolicy(PublicPageCachePolicy.Name, new LazyPolicy()));
 

@@ -215,23 +215,23 @@ public sealed class MediaSweeperTests(GalleryFactory factory) : IClassFixture<Ga
         await UploadAndShowAsync(editor, show.Id, ("kept.jpg", Jpeg(77, 640, 480)));
         await factory.DrainAsync();
         var photo = Assert.Single(await factory.PhotosAsync(show.Id));
-        var storage = factory.Services.GetRequiredService<MediaStorage>();
         var old = DateTime.UtcNow.AddDays(-1);
 
-        var kept = storage.RenditionPath(photo.Id, "w640.jpg");
+        var kept = factory.RenditionPath(photo.Id, "w640.jpg");
         File.SetLastWriteTimeUtc(kept, old);
-        var staleCrop = storage.RenditionPath(photo.Id, "f100-100/fill-1200x630.jpg");
+        var staleCrop = factory.RenditionPath(photo.Id, "f100-100/fill-1200x630.jpg");
         Directory.CreateDirectory(Path.GetDirectoryName(staleCrop)!);
         await File.WriteAllTextAsync(staleCrop, "old crop");
         File.SetLastWriteTimeUtc(staleCrop, old);
-        var deletedPhoto = storage.RenditionPath(999_999, "w320.jpg");
+        var deletedPhoto = factory.RenditionPath(999_999, "w320.jpg");
         Directory.CreateDirectory(Path.GetDirectoryName(deletedPhoto)!);
         await File.WriteAllTextAsync(deletedPhoto, "orphan");
         File.SetLastWriteTimeUtc(deletedPhoto, old);
-        var fresh = storage.RenditionPath(999_998, "w320.jpg");
+        var fresh = factory.RenditionPath(999_998, "w320.jpg");
         Directory.CreateDirectory(Path.GetDirectoryName(fresh)!);
         await File.WriteAllTextAsync(fresh, "being written");
-        var tempUpload = Path.Combine(storage.Root, "originals", ".upload-abandoned.tmp");
+        var tempUpload = Path.Combine(factory.DataDirectory, "spool", ".upload-abandoned.tmp");
+        Directory.CreateDirectory(Path.GetDirectoryName(tempUpload)!);
         await File.WriteAllTextAsync(tempUpload, "half an upload");
         File.SetLastWriteTimeUtc(tempUpload, old);
 
@@ -243,6 +243,6 @@ public sealed class MediaSweeperTests(GalleryFactory factory) : IClassFixture<Ga
         Assert.False(File.Exists(staleCrop));
         Assert.False(File.Exists(deletedPhoto));
         Assert.False(File.Exists(tempUpload));
-        Assert.True(File.Exists(storage.Originals.PathFor(photo.Sha256)));
+        Assert.True(File.Exists(factory.OriginalPath(photo.Sha256)));
     }
 }

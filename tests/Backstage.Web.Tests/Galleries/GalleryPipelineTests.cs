@@ -116,7 +116,7 @@ public sealed class GalleryPipelineTests(GalleryFactory factory) : IClassFixture
     {
         var (show, editor, photos) = await UploadedAsync("Mugler", ("lost.jpg", Jpeg(31)));
         var photo = Assert.Single(photos);
-        var original = factory.Services.GetRequiredService<MediaStorage>().Originals.PathFor(photo.Sha256);
+        var original = factory.OriginalPath(photo.Sha256);
         var saved = await File.ReadAllBytesAsync(original);
         File.Delete(original);
 
@@ -172,7 +172,7 @@ public sealed class GalleryPipelineTests(GalleryFactory factory) : IClassFixture
     {
         var (_, _, photos) = await UploadedAsync("Rochas", ("gone.jpg", Jpeg(41)));
         var photo = Assert.Single(photos);
-        File.Delete(factory.Services.GetRequiredService<MediaStorage>().Originals.PathFor(photo.Sha256));
+        File.Delete(factory.OriginalPath(photo.Sha256));
         var options = Options.Create(new JobOptions { RetryBaseDelay = TimeSpan.FromMinutes(5), MaxAttempts = 3 });
         var queue = new JobQueue(factory.Services.GetRequiredService<IServiceScopeFactory>(), options, TimeProvider.System,
             Microsoft.Extensions.Logging.Abstractions.NullLogger<JobQueue>.Instance);

@@ -6,6 +6,7 @@ using Backstage.Web.Data;
 using Backstage.Web.Galleries;
 using Backstage.Web.Jobs;
 using Backstage.Web.Shows;
+using Backstage.Web.Storage;
 using Backstage.Tests.Shared;
 using Backstage.Web.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
@@ -16,7 +17,7 @@ using NetVips;
 namespace Backstage.Web.Tests.Galleries;
 
 /// <summary>Hosted workers off (tests drive the queue), immediate retries, small upload limits.</summary>
-public sealed class GalleryFactory : BackstageFactory
+public class GalleryFactory : BackstageFactory
 {
     public const long MaxFileBytes = 3 * 1024 * 1024;
 
@@ -60,6 +61,13 @@ public sealed class GalleryFactory : BackstageFactory
         db.Set<Photo>().AsNoTracking().Include(p => p.Renditions).Where(p => p.ShowId == showId).OrderBy(p => p.Position).ToListAsync());
 
     public string MediaRoot => Path.Combine(DataDirectory, "media");
+
+    public IMediaStore Store => Services.GetRequiredService<IMediaStore>();
+
+    /// <summary>Files of the default file-system store.</summary>
+    public string OriginalPath(string sha256) => Store.LocalPath(MediaKeys.Original(sha256))!;
+
+    public string RenditionPath(int photoId, string spec) => Store.LocalPath(MediaKeys.Rendition(photoId, spec))!;
 }
 
 internal static class GalleryTestKit

@@ -14,7 +14,7 @@ namespace Backstage.Web.Tests.Infrastructure;
 public class BackstageFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public const string Password = "correct-horse-battery";
-    public string ConnectionString { get; private set; } = "";
+    public string ConnectionString { get; protected set; } = "";
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "backstage-test-data-" + Guid.NewGuid().ToString("N")[..12]);
 
     public virtual async Task InitializeAsync() => ConnectionString = await TestDatabase.CreateAsync();
@@ -58,13 +58,20 @@ public class BackstageFactory : WebApplicationFactory<Program>, IAsyncLifetime
         return email;
     });
 
+    /// <summary>A client that never follows redirects, with or without a cookie jar (the in-memory test server; Cluster.NodeFactory uses a real port).</summary>
+    protected virtual HttpClient NewClient(bool cookies) =>
+        CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = cookies });
+
     /// <summary>A client without redirects or cookies: what an anonymous visitor gets.</summary>
-    public HttpClient Anonymous() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+    public HttpClient Anonymous() => NewClient(cookies: false);
+
+    /// <summary>A browser-like client (cookies, antiforgery), not signed in.</summary>
+    public FormClient NewFormClient() => new(NewClient(cookies: true));
 
     /// <summary>A browser-like client (cookies, antiforgery), signed in through the real login form when a role is given.</summary>
     public async Task<FormClient> ClientAsync(string? role = null)
     {
-        var client = new FormClient(CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true }));
+        var client = NewFormClient();
         if (role is null) return client;
         var email = await CreateUserAsync(role);
         await client.SignInAsync(email, Password);

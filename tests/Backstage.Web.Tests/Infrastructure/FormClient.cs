@@ -36,7 +36,8 @@ public sealed class FormClient(HttpClient http)
     {
         var response = await PostFormAsync("/account/login", ("Input.Email", email), ("Input.Password", password));
         if (response.StatusCode != HttpStatusCode.Redirect)
-            throw new InvalidOperationException($"sign-in as {email} failed: {(int)response.StatusCode}");
+            throw new InvalidOperationException($"sign-in as {email} failed: {(int)response.StatusCode} " +
+                (Parse(await response.Content.ReadAsStringAsync()).QuerySelector(".validation-summary-errors, [role=alert], .field-validation-error")?.TextContent.Trim() ?? (await response.Content.ReadAsStringAsync())[..2000]));
     }
 
     public static IHtmlDocument Parse(string html) => new HtmlParser().ParseDocument(html);

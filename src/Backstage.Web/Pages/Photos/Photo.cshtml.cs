@@ -52,7 +52,7 @@ public sealed class PhotoModel(BackstageDbContext db, PhotoCatalog catalog, Site
         FigureHtml = html.ToString();
         Articles = await catalog.ArticlesEmbeddingAsync(show, ct);
 
-        var path = PhotoCatalog.PageUrl(show.Slug, Photo.Position);
+        var path = Galleries.Photo.PageUrl(show.Slug, Photo.Position);
         var share = PhotoCatalog.ShareImage(Photo);
         var full = PhotoCatalog.Jpeg(Photo, 1920);
         var data = ReaderMeta.ImageObject(urls, full is null ? path : MediaEndpoints.Url(Photo.Id, full.Spec), path, Photo.Caption,

@@ -28,7 +28,7 @@ public sealed class ShowModel(BackstageDbContext db, IGalleryEmbedRenderer galle
         var visible = await photos.PhotosAsync(show.Id, ct);
         var cover = visible.Count == 0 ? null : (await photos.ShowCoversAsync([show.Id], ct)).GetValueOrDefault(show.Id) ?? visible[0];
         var objects = visible.Select(p => (p, Jpeg: PhotoCatalog.Jpeg(p, 1920))).Where(x => x.Jpeg is not null)
-            .Select(x => ReaderMeta.ImageObject(urls, Galleries.MediaEndpoints.Url(x.p.Id, x.Jpeg!.Spec), PhotoCatalog.PageUrl(show.Slug, x.p.Position),
+            .Select(x => ReaderMeta.ImageObject(urls, Galleries.MediaEndpoints.Url(x.p.Id, x.Jpeg!.Spec), Galleries.Photo.PageUrl(show.Slug, x.p.Position),
                 x.p.Caption, x.p.CreditName, x.Jpeg.Width, x.Jpeg.Height)).ToList();
         var shareImage = cover is null ? null : PhotoCatalog.ShareImage(cover);
         Meta = ReaderMeta.ForShow(show, urls, shareImage, objects);

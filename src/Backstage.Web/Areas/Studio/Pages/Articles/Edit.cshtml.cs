@@ -14,7 +14,7 @@ namespace Backstage.Web.Areas.Studio.Pages.Articles;
 /// <remarks>Every save keeps a revision (History) and records the galleries the body embeds; publishing or scheduling
 /// also puts the embedded galleries live (<see cref="GalleryEditor.PublishWithArticleAsync"/>) and writes the studio log.</remarks>
 public sealed class EditModel(BackstageDbContext db, IEnumerable<IPublishCheck> checks, SiteTime time, UserManager<Accounts.AppUser> users,
-    Reader.PublicCache publicCache, GalleryEditor galleries) : PageModel
+    Hosting.PublicCache publicCache, GalleryEditor galleries) : PageModel
 {
     [BindProperty] public ArticleInput Input { get; set; } = new();
     public int? Id { get; private set; }

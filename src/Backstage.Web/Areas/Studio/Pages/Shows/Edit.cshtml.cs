@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Backstage.Web.Areas.Studio.Pages.Shows;
 
 /// <summary>Create and edit a show, and publish it: Draft / Scheduled / Published, plus an embargo ("not before").</summary>
-public sealed class EditModel(BackstageDbContext db, SiteTime time, JobQueue queue, Reader.PublicCache publicCache) : PageModel
+public sealed class EditModel(BackstageDbContext db, SiteTime time, JobQueue queue, Hosting.PublicCache publicCache) : PageModel
 {
     [BindProperty] public ShowInput Input { get; set; } = new();
     public int? Id { get; private set; }

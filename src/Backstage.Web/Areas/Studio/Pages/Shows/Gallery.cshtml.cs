@@ -20,7 +20,7 @@ namespace Backstage.Web.Areas.Studio.Pages.Shows;
 /// </summary>
 [UploadLimits]
 public sealed class GalleryModel(BackstageDbContext db, PhotoUploads uploads, GalleryEditor editor, Takedown takedown,
-    IOutputCacheStore cache, TimeProvider clock) : PageModel
+    TimeProvider clock) : PageModel
 {
     public static readonly (string Value, string Label)[] Filters =
         [("", "All photos"), ("unpublished", "Unpublished"), ("needs-alt", "Needs alt text"), ("needs-credit", "Needs credit"), ("taken-down", "Taken down")];
@@ -128,7 +128,6 @@ public sealed class GalleryModel(BackstageDbContext db, PhotoUploads uploads, Ga
             results.Add(await uploads.AddAsync(id, file.FileName, stream, ct));
         }
         if (files.Count == 0) results.Add(new UploadOutcome("", false, "Choose one or more photos to upload."));
-        if (results.Any(r => r.Ok)) await cache.EvictByTagAsync(CacheTags.Public, ct); // studio previews only: uploads arrive unpublished
 
         if (WantsJson)
             return new JsonResult(new { results = results.Select(r => new { file = r.FileName, ok = r.Ok, message = r.Message, photoId = r.PhotoId }) });
