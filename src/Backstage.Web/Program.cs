@@ -5,6 +5,7 @@ using Backstage.Web.Comments;
 using Backstage.Web.Data;
 using Backstage.Web.Galleries;
 using Backstage.Web.Hosting;
+using Backstage.Web.Ingest;
 using Backstage.Web.Reader;
 
 // "migrate" and "admin create …" are operator commands; everything else starts the site.
@@ -23,6 +24,7 @@ builder.AddBackstageAccounts();
 builder.AddBackstageArticles();
 builder.AddBackstageComments();
 builder.AddBackstageGalleries();
+builder.AddBackstageIngest();
 builder.AddBackstageWeb();
 builder.AddBackstageReader();
 
@@ -33,6 +35,7 @@ if (command is not null)
 await app.PrepareDatabaseAsync();
 app.UseBackstageWeb();
 app.MapMedia();
+app.MapIngest();
 app.MapReader();
 await app.RunAsync();
 return 0;

@@ -22,7 +22,8 @@ public sealed class PhotoUploads(BackstageDbContext db, MediaStorage storage, II
         return name.Length > 200 ? name[..200] : name;
     }
 
-    public async Task<UploadOutcome> AddAsync(int showId, string? fileName, Stream content, CancellationToken ct)
+    /// <summary><paramref name="extras"/>: an XMP sidecar and the ingest batch (see <see cref="PhotoFileFacts"/>).</summary>
+    public async Task<UploadOutcome> AddAsync(int showId, string? fileName, Stream content, CancellationToken ct, UploadExtras? extras = null)
     {
         var name = DisplayName(fileName);
         StoredOriginal stored;
@@ -41,9 +42,10 @@ public sealed class PhotoUploads(BackstageDbContext db, MediaStorage storage, II
         }
 
         ImageFacts facts;
+        FileMetadata meta;
         try
         {
-            facts = await Task.Run(() => images.Probe(stored.Path), ct);
+            (facts, meta) = await Task.Run(() => (images.Probe(stored.Path), FileMetadata.Read(stored.Path, extras?.SidecarXmp)), ct);
         }
         catch (ImageRejectedException e)
         {
@@ -54,7 +56,7 @@ public sealed class PhotoUploads(BackstageDbContext db, MediaStorage storage, II
         var existing = await db.Set<Photo>().AsNoTracking().Where(p => p.ShowId == showId && p.Sha256 == stored.Sha256)
             .Select(p => new { p.Id, p.Position }).FirstOrDefaultAsync(ct);
         if (existing is not null)
-            return new(name, false, $"{name}: already in this gallery (same file as photo {await NumberAsync(showId, existing.Id, ct)}); stored once, not added again", existing.Id);
+            return new(name, false, await AlreadyHereAsync(name, showId, existing.Id, ct), existing.Id);
 
         var now = clock.GetUtcNow();
         var photo = new Photo
@@ -71,11 +73,11 @@ public sealed class PhotoUploads(BackstageDbContext db, MediaStorage storage, II
             Camera = Clip(string.Join(' ', new[] { facts.CameraMake, facts.CameraModel }.Where(s => !string.IsNullOrWhiteSpace(s))), 200),
             ExifCreator = Clip(facts.Creator, 200),
             ExifCopyright = Clip(facts.Copyright, 300),
-            Credit = Clip(facts.Creator?.Trim(), 120),
             CreatedAt = now,
             UpdatedAt = now,
         };
         if (string.IsNullOrEmpty(photo.Camera)) photo.Camera = null;
+        var fileFacts = PhotoFileFacts.Prefill(photo, meta, extras);
         try
         {
             var strategy = db.Database.CreateExecutionStrategy();
@@ -86,6 +88,7 @@ public sealed class PhotoUploads(BackstageDbContext db, MediaStorage storage, II
                 await using var tx = await db.Database.BeginTransactionAsync(ct);
                 photo.Position = (await db.Set<Photo>().Where(p => p.ShowId == showId).MaxAsync(p => (int?)p.Position, ct) ?? 0) + 1;
                 db.Set<Photo>().Add(photo);
+                db.Set<PhotoFileFacts>().Add(fileFacts);
                 await db.SaveChangesAsync(ct);
                 queue.Enqueue(db, RenderPhotoHandler.JobKind, RenderPhotoHandler.Payload(photo.Id));
                 await db.SaveChangesAsync(ct);
@@ -103,10 +106,11 @@ public sealed class PhotoUploads(BackstageDbContext db, MediaStorage storage, II
         return new(name, true, $"{name}: uploaded, {facts.Width}×{facts.Height}, processing{note}", photo.Id);
     }
 
-    private async Task<int> NumberAsync(int showId, int photoId, CancellationToken ct)
+    /// <summary>"IMG_1.jpg: already in this gallery as #12 …" (#12: its place in the gallery's order).</summary>
+    public async Task<string> AlreadyHereAsync(string name, int showId, int photoId, CancellationToken ct)
     {
         var ids = await db.Set<Photo>().Where(p => p.ShowId == showId).OrderBy(p => p.Position).ThenBy(p => p.Id).Select(p => p.Id).ToListAsync(ct);
-        return ids.IndexOf(photoId) + 1;
+        return $"{name}: already in this gallery as #{ids.IndexOf(photoId) + 1} (the same file); not added again";
     }
 
     /// <summary>A refused file is not kept, unless the same bytes belong to a photo already (then they were valid before).</summary>

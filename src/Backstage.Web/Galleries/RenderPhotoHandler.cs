@@ -37,12 +37,14 @@ internal sealed class RenderPhotoHandler(BackstageDbContext db, IImageProcessor 
         var crops = plan.Where(s => s.IsFill).ToList();
 
         // Width renditions do not depend on the focal point: render only the missing ones (plus one for the placeholder).
-        var results = await Task.Run(() =>
+        var (results, hash) = await Task.Run(() =>
         {
             var list = new List<(string Prefix, RenderResult Result)>();
             list.Add((focalKey + "/", images.Render(source, crops, focal, Path.Combine(dir, focalKey))));
             if (widths.Count > 0) list.Add(("", images.Render(source, widths, focal, dir)));
-            return list;
+            // The perceptual hash ("looks like #12") from the smallest new width rendition: a few ms, any source format.
+            var smallest = list.SelectMany(r => r.Result.Files).Where(f => f.Spec.StartsWith('w')).OrderBy(f => f.Width).FirstOrDefault();
+            return (list, Hash: smallest is null ? (long?)null : PerceptualHash.Compute(smallest.Path));
         }, ct);
 
         var now = clock.GetUtcNow();
@@ -66,6 +68,11 @@ internal sealed class RenderPhotoHandler(BackstageDbContext db, IImageProcessor 
             var cropPrefix = focalKey + "/";
             await db.Set<Rendition>().Where(r => r.PhotoId == photo.Id && r.Spec.StartsWith("f") && !r.Spec.StartsWith("fill") && !r.Spec.StartsWith(cropPrefix))
                 .ExecuteDeleteAsync(ct);
+            if (hash is { } h)
+                await db.Database.ExecuteSqlInterpolatedAsync($"""
+                    INSERT INTO photo_file_facts (photo_id, from_file, perceptual_hash) VALUES ({photo.Id}, ARRAY[]::text[], {h})
+                    ON CONFLICT (photo_id) DO UPDATE SET perceptual_hash = excluded.perceptual_hash
+                    """, ct);
             await db.Set<Photo>().Where(p => p.Id == photo.Id).ExecuteUpdateAsync(s => s
                 .SetProperty(p => p.Status, PhotoStatus.Ready)
                 .SetProperty(p => p.LastError, (string?)null)
