@@ -16,7 +16,7 @@ using NetVips;
 namespace Backstage.Web.Tests.Galleries;
 
 /// <summary>Hosted workers off (tests drive the queue), immediate retries, small upload limits.</summary>
-public sealed class GalleryFactory : BackstageFactory
+public class GalleryFactory : BackstageFactory
 {
     public const long MaxFileBytes = 3 * 1024 * 1024;
 
