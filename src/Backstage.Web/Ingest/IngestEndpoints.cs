@@ -30,7 +30,7 @@ public static class IngestEndpoints
             if (!long.TryParse(http.Request.Headers[OffsetHeader], NumberStyles.None, CultureInfo.InvariantCulture, out var offset))
                 return Answer(http, new(400, $"The {OffsetHeader} header (where this chunk starts) is missing."));
             if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size) size.MaxRequestBodySize = options.Value.ChunkBytes + 1L;
-            return Answer(http, await uploads.AppendAsync(id, offset, http.Request.Body, ct));
+            return Answer(http, await uploads.AppendAsync(id, offset, http.Request.Body, http.Request.ContentLength, ct));
         });
         group.MapMethods("/uploads/{id:guid}", ["GET", "HEAD"], async (Guid id, HttpContext http, ResumableUploads uploads, CancellationToken ct) =>
             Answer(http, await uploads.StatusAsync(id, ct)));

@@ -32,10 +32,10 @@ public sealed class IngestService(BackstageDbContext db, PhotoUploads uploads, A
         return IngestLine.From(await uploads.AddAsync(showId, name, content, ct, extras));
     }
 
-    public async Task FinishBatchAsync(int showId, Guid? batch, IngestOrder order, IEnumerable<IngestLine> lines, CancellationToken ct)
+    public async Task FinishBatchAsync(int showId, Guid batch, IngestOrder order, IEnumerable<IngestLine> lines, CancellationToken ct)
     {
         if (!lines.Any(l => l.Kind == LineKind.Added)) return;
-        if (batch is { } b) await ArrangeAsync(showId, b, order, ct);
+        await ArrangeAsync(showId, batch, order, ct);
         await cache.EvictByTagAsync(CacheTags.Public, ct);
     }
 

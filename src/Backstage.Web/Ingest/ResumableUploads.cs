@@ -83,8 +83,11 @@ public sealed class ResumableUploads(BackstageDbContext db, IngestService ingest
         return new(200, Id: u.Id, Offset: u.Offset, State: u.State.ToString(), Results: Results(u));
     }
 
-    /// <summary>Appends one chunk that starts at <paramref name="offset"/>; 409 with the confirmed offset when it does not.</summary>
-    public async Task<ProtocolAnswer> AppendAsync(Guid id, long offset, Stream body, CancellationToken ct)
+    /// <summary>
+    /// Appends one chunk that starts at <paramref name="offset"/>; 409 with the confirmed offset when it does not. A body
+    /// shorter than its Content-Length (a connection cut mid-chunk) is never appended.
+    /// </summary>
+    public async Task<ProtocolAnswer> AppendAsync(Guid id, long offset, Stream body, long? contentLength, CancellationToken ct)
     {
         var u = await db.Set<ResumableUpload>().AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct);
         if (u is null) return new(404, "This upload is unknown or was abandoned; start it again.");
@@ -99,6 +102,7 @@ public sealed class ResumableUploads(BackstageDbContext db, IngestService ingest
             long length = await CopyLimitedAsync(body, chunk, limit, ct);
             if (length < 0) return new(413, $"A chunk may carry at most {Sizes.Human(limit)} here (the chunk limit, or the bytes left of the declared size).", u.Id, u.Offset);
             if (length == 0) return new(400, "The chunk is empty.", u.Id, u.Offset);
+            if (contentLength is { } declared && declared != length) return new(400, "The chunk arrived incomplete; send it again.", u.Id, u.Offset);
 
             ProtocolAnswer answer = null!;
             var strategy = db.Database.CreateExecutionStrategy();
@@ -158,9 +162,10 @@ public sealed class ResumableUploads(BackstageDbContext db, IngestService ingest
         }
 
         List<IngestLine> lines;
+        var batch = upload.BatchId ?? upload.Id; // without a batch from the browser, a ZIP is a batch of its own
         await using (var file = File.OpenRead(path))
-            lines = await ingest.AddFileAsync(upload.ShowId, upload.FileName, file, new UploadExtras(upload.SidecarXmp, upload.BatchId), ct);
-        await ingest.FinishBatchAsync(upload.ShowId, upload.BatchId, upload.Order, lines, ct);
+            lines = await ingest.AddFileAsync(upload.ShowId, upload.FileName, file, new UploadExtras(upload.SidecarXmp, batch), ct);
+        await ingest.FinishBatchAsync(upload.ShowId, batch, upload.Order, lines, ct);
         var json = JsonSerializer.Serialize(lines, Json);
         await db.Set<ResumableUpload>().Where(u => u.Id == id).ExecuteUpdateAsync(s => s
             .SetProperty(u => u.State, UploadState.Done).SetProperty(u => u.ResultJson, json)
