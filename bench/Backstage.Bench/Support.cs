@@ -6,7 +6,7 @@ namespace Backstage.Bench;
 
 public sealed record BenchArgs(int Photos, int Width, int Height, string? Pipeline, string[] Pipelines, int Parallel, int AvifEffort, int[]? AvifWidths)
 {
-    public static readonly string[] DefaultPipelines = ["backstage", "magick", "skia", "backstage-avif"];
+    public static readonly string[] DefaultPipelines = ["backstage", "magick", "skia", "imagesharp", "backstage-avif"];
 
     public static BenchArgs Parse(string[] args)
     {

@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Backstage.Media;
 
-internal static class Sizes
+public static class Sizes
 {
     /// <summary>"60 MB", "1.5 MB", "512 KB": for limit messages shown to editors.</summary>
     public static string Human(long bytes) => bytes >= 1024 * 1024

@@ -8,6 +8,7 @@ using Backstage.Web.Email;
 using Backstage.Web.Galleries;
 using Backstage.Web.Hosting;
 using Backstage.Web.Jobs;
+using Backstage.Web.Ingest;
 using Backstage.Web.Reader;
 using Backstage.Web.Storage;
 
@@ -24,6 +25,7 @@ try
     builder.AddBackstageJobs();
     builder.AddBackstageEmail();
     builder.AddBackstageGalleries();
+    builder.AddBackstageIngest();
     builder.AddBackstageWeb();
     builder.AddBackstageReader();
     builder.AddBackstageCluster();
@@ -41,6 +43,7 @@ if (command is not null)
 await app.PrepareDatabaseAsync();
 app.UseBackstageWeb();
 app.MapMedia();
+app.MapIngest();
 app.MapReader();
 await app.RunAsync();
 return 0;

@@ -26,7 +26,8 @@ public sealed class PhotoUploads(BackstageDbContext db, IMediaStore store, IOpti
         return name.Length > 200 ? name[..200] : name;
     }
 
-    public async Task<UploadOutcome> AddAsync(int showId, string? fileName, Stream content, CancellationToken ct)
+    /// <summary><paramref name="extras"/>: an XMP sidecar and the ingest batch (see <see cref="PhotoFileFacts"/>).</summary>
+    public async Task<UploadOutcome> AddAsync(int showId, string? fileName, Stream content, CancellationToken ct, UploadExtras? extras = null)
     {
         var name = DisplayName(fileName);
         SpooledFile spooled;
@@ -42,9 +43,10 @@ public sealed class PhotoUploads(BackstageDbContext db, IMediaStore store, IOpti
         if (spooled.Bytes == 0) return new(name, false, $"{name}: the file is empty");
 
         ImageFacts facts;
+        FileMetadata meta;
         try
         {
-            facts = await Task.Run(() => images.Probe(spooled.Path), ct);
+            (facts, meta) = await Task.Run(() => (images.Probe(spooled.Path), FileMetadata.Read(spooled.Path, extras?.SidecarXmp)), ct);
         }
         catch (ImageRejectedException e)
         {
@@ -54,7 +56,7 @@ public sealed class PhotoUploads(BackstageDbContext db, IMediaStore store, IOpti
         var existing = await db.Set<Photo>().AsNoTracking().Where(p => p.ShowId == showId && p.Sha256 == spooled.Sha256)
             .Select(p => new { p.Id, p.Position }).FirstOrDefaultAsync(ct);
         if (existing is not null)
-            return new(name, false, $"{name}: already in this gallery (same file as photo {await NumberAsync(showId, existing.Id, ct)}); stored once, not added again", existing.Id);
+            return new(name, false, await AlreadyHereAsync(name, showId, existing.Id, ct), existing.Id);
 
         bool alreadyStored = await store.PutOriginalAsync(spooled, ct);
         var now = clock.GetUtcNow();
@@ -72,11 +74,11 @@ public sealed class PhotoUploads(BackstageDbContext db, IMediaStore store, IOpti
             Camera = Clip(string.Join(' ', new[] { facts.CameraMake, facts.CameraModel }.Where(s => !string.IsNullOrWhiteSpace(s))), 200),
             ExifCreator = Clip(facts.Creator, 200),
             ExifCopyright = Clip(facts.Copyright, 300),
-            Credit = Clip(facts.Creator?.Trim(), 120),
             CreatedAt = now,
             UpdatedAt = now,
         };
         if (string.IsNullOrEmpty(photo.Camera)) photo.Camera = null;
+        var fileFacts = PhotoFileFacts.Prefill(photo, meta, extras);
         try
         {
             await db.InTransactionAsync(async () =>
@@ -84,6 +86,7 @@ public sealed class PhotoUploads(BackstageDbContext db, IMediaStore store, IOpti
                 photo.Id = 0;
                 photo.Position = (await db.Set<Photo>().Where(p => p.ShowId == showId).MaxAsync(p => (int?)p.Position, ct) ?? 0) + 1;
                 db.Set<Photo>().Add(photo);
+                db.Set<PhotoFileFacts>().Add(fileFacts);
                 await db.SaveChangesAsync(ct);
                 queue.Enqueue(db, RenderPhotoHandler.JobKind, RenderPhotoHandler.Payload(photo.Id));
                 await db.SaveChangesAsync(ct);
@@ -100,10 +103,11 @@ public sealed class PhotoUploads(BackstageDbContext db, IMediaStore store, IOpti
         return new(name, true, $"{name}: uploaded, {facts.Width}×{facts.Height}, processing{note}", photo.Id);
     }
 
-    private async Task<int> NumberAsync(int showId, int photoId, CancellationToken ct)
+    /// <summary>"IMG_1.jpg: already in this gallery as #12 …" (#12: its place in the gallery's order).</summary>
+    public async Task<string> AlreadyHereAsync(string name, int showId, int photoId, CancellationToken ct)
     {
         var ids = await db.Set<Photo>().Where(p => p.ShowId == showId).OrderBy(p => p.Position).ThenBy(p => p.Id).Select(p => p.Id).ToListAsync(ct);
-        return ids.IndexOf(photoId) + 1;
+        return $"{name}: already in this gallery as #{ids.IndexOf(photoId) + 1} (the same file); not added again";
     }
 
     private static string? Clip(string? s, int max) => s is null ? null : s.Length > max ? s[..max] : s;

@@ -31,8 +31,8 @@ internal sealed class RenderPhotoHandler(BackstageDbContext db, IImageProcessor 
         Directory.CreateDirectory(work);
         try
         {
-            var results = await RenderToStoreAsync(photo, work, ct);
-            await RecordAsync(photo, results, ct);
+            var (results, hash) = await RenderToStoreAsync(photo, work, ct);
+            await RecordAsync(photo, results, hash, ct);
         }
         finally
         {
@@ -41,7 +41,7 @@ internal sealed class RenderPhotoHandler(BackstageDbContext db, IImageProcessor 
         await cache.InvalidateAsync(ct);
     }
 
-    private async Task<List<(string Prefix, RenderResult Result)>> RenderToStoreAsync(Photo photo, string work, CancellationToken ct)
+    private async Task<(List<(string Prefix, RenderResult Result)> Results, long? Hash)> RenderToStoreAsync(Photo photo, string work, CancellationToken ct)
     {
         var originalKey = MediaKeys.Original(photo.Sha256);
         var local = store.LocalPath(originalKey); // a file-system store is read in place
@@ -62,14 +62,17 @@ internal sealed class RenderPhotoHandler(BackstageDbContext db, IImageProcessor 
 
         // Width renditions do not depend on the focal point: render only the missing ones (plus one for the placeholder).
         List<(string Prefix, RenderResult Result)> results;
+        long? hash;
         try
         {
-            results = await Task.Run(() =>
+            (results, hash) = await Task.Run(() =>
             {
                 var list = new List<(string Prefix, RenderResult Result)>();
                 list.Add((focalKey + "/", images.Render(source, crops, focal, Path.Combine(output, focalKey))));
                 if (widths.Count > 0) list.Add(("", images.Render(source, widths, focal, output)));
-                return list;
+                // The perceptual hash ("looks like #12") from the smallest new width rendition: a few ms, any source format.
+                var smallest = list.SelectMany(r => r.Result.Files).Where(f => f.Spec.StartsWith('w')).OrderBy(f => f.Width).FirstOrDefault();
+                return (list, smallest is null ? (long?)null : PerceptualHash.Compute(smallest.Path));
             }, ct);
         }
         catch (ImageRejectedException e)
@@ -79,10 +82,10 @@ internal sealed class RenderPhotoHandler(BackstageDbContext db, IImageProcessor 
         foreach (var (prefix, result) in results)
             foreach (var f in result.Files)
                 await store.PutFileAsync(MediaKeys.Rendition(photo.Id, prefix + f.Spec), f.Path, f.ContentType, ct);
-        return results;
+        return (results, hash);
     }
 
-    private async Task RecordAsync(Photo photo, List<(string Prefix, RenderResult Result)> results, CancellationToken ct)
+    private async Task RecordAsync(Photo photo, List<(string Prefix, RenderResult Result)> results, long? hash, CancellationToken ct)
     {
         var focalKey = photo.FocalKey;
         var now = clock.GetUtcNow();
@@ -104,6 +107,11 @@ internal sealed class RenderPhotoHandler(BackstageDbContext db, IImageProcessor 
             var cropPrefix = focalKey + "/";
             await db.Set<Rendition>().Where(r => r.PhotoId == photo.Id && r.Spec.StartsWith("f") && !r.Spec.StartsWith("fill") && !r.Spec.StartsWith(cropPrefix))
                 .ExecuteDeleteAsync(ct);
+            if (hash is { } h)
+                await db.Database.ExecuteSqlInterpolatedAsync($"""
+                    INSERT INTO photo_file_facts (photo_id, from_file, perceptual_hash) VALUES ({photo.Id}, ARRAY[]::text[], {h})
+                    ON CONFLICT (photo_id) DO UPDATE SET perceptual_hash = excluded.perceptual_hash
+                    """, ct);
             await db.Set<Photo>().Where(p => p.Id == photo.Id).ExecuteUpdateAsync(s => s
                 .SetProperty(p => p.Status, PhotoStatus.Ready)
                 .SetProperty(p => p.LastError, (string?)null)

@@ -1,0 +1,68 @@
+using System.Globalization;
+using Backstage.Web.Accounts;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+
+namespace Backstage.Web.Ingest;
+
+/// <summary>
+/// The chunk protocol's routes (Editor or Admin; every write carries the antiforgery token in the
+/// <c>RequestVerificationToken</c> header, taken from the upload page):
+/// <code>
+/// POST /studio/ingest/shows/{showId}/uploads   {name, size, sha256, batch, order, sidecar}  → 201 {id, offset}
+/// PUT  /studio/ingest/uploads/{id}             Upload-Offset: n, body = bytes n…            → 200 {offset} | 409 {offset}
+/// GET  /studio/ingest/uploads/{id}   (HEAD)    → {offset, state, results}, header Upload-Offset
+/// POST /studio/ingest/uploads/{id}/complete    → 200 {results} | 409 {offset} missing bytes | 422 hash differs
+/// </code>
+/// </summary>
+public static class IngestEndpoints
+{
+    public const string OffsetHeader = "Upload-Offset";
+
+    public static void MapIngest(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/studio/ingest").RequireAuthorization(Policies.Studio).AddEndpointFilter(ValidateAntiforgery);
+        group.MapPost("/shows/{showId:int}/uploads", async (int showId, ResumableUploads.CreateRequest request, ResumableUploads uploads, HttpContext http, CancellationToken ct) =>
+            Answer(http, await uploads.CreateAsync(showId, request, ct)));
+        group.MapPut("/uploads/{id:guid}", async (Guid id, HttpContext http, ResumableUploads uploads, IOptions<IngestOptions> options, CancellationToken ct) =>
+        {
+            if (!long.TryParse(http.Request.Headers[OffsetHeader], NumberStyles.None, CultureInfo.InvariantCulture, out var offset))
+                return Answer(http, new(400, $"The {OffsetHeader} header (where this chunk starts) is missing."));
+            if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size) size.MaxRequestBodySize = options.Value.ChunkBytes + 1L;
+            return Answer(http, await uploads.AppendAsync(id, offset, http.Request.Body, http.Request.ContentLength, ct));
+        });
+        group.MapMethods("/uploads/{id:guid}", ["GET", "HEAD"], async (Guid id, HttpContext http, ResumableUploads uploads, CancellationToken ct) =>
+            Answer(http, await uploads.StatusAsync(id, ct)));
+        group.MapPost("/uploads/{id:guid}/complete", async (Guid id, HttpContext http, ResumableUploads uploads, CancellationToken ct) =>
+            Answer(http, await uploads.CompleteAsync(id, ct)));
+    }
+
+    private static IResult Answer(HttpContext http, ProtocolAnswer a)
+    {
+        if (a.Offset is { } offset) http.Response.Headers[OffsetHeader] = offset.ToString(CultureInfo.InvariantCulture);
+        http.Response.Headers.CacheControl = "no-store";
+        return Results.Json(new
+        {
+            id = a.Id, offset = a.Offset, state = a.State, message = a.Message,
+            results = a.Results?.Select(l => new { file = l.File, kind = l.CssClass, ok = l.Kind == LineKind.Added, message = l.Message, photoId = l.PhotoId }),
+        }, statusCode: a.Status);
+    }
+
+    private static async ValueTask<object?> ValidateAntiforgery(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        if (!HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method))
+        {
+            try
+            {
+                await http.RequestServices.GetRequiredService<IAntiforgery>().ValidateRequestAsync(http);
+            }
+            catch (AntiforgeryValidationException)
+            {
+                return Results.Json(new { message = "The form expired: reload the page and try again." }, statusCode: StatusCodes.Status400BadRequest);
+            }
+        }
+        return await next(context);
+    }
+}

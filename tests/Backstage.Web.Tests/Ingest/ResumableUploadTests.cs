@@ -1,0 +1,223 @@
+using System.Net;
+using System.Security.Cryptography;
+using Backstage.Web.Accounts;
+using Backstage.Web.Ingest;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using static Backstage.Web.Tests.Galleries.GalleryTestKit;
+
+namespace Backstage.Web.Tests.Ingest;
+
+/// <summary>The chunk protocol over the real HTTP pipeline and PostgreSQL: the happy path, a cut connection, and every failure.</summary>
+public sealed class ResumableUploadTests(IngestFactory factory) : IClassFixture<IngestFactory>
+{
+    private const int Chunk = IngestFactory.ChunkBytes;
+
+    private async Task<(ProtocolClient Client, int ShowId)> StartAsync()
+    {
+        var show = await factory.CreateShowAsync();
+        return (new ProtocolClient(await factory.ClientAsync(Roles.Editor), show.Id), show.Id);
+    }
+
+    private static byte[] BigJpeg(int seed)
+    {
+        var bytes = Jpeg(seed, 1600, 1100);
+        Assert.True(bytes.Length > 3 * Chunk, $"fixture of {bytes.Length} bytes should span several chunks");
+        return bytes;
+    }
+
+    private string OriginalPath(string sha) => Path.Combine(factory.MediaRoot, "originals", sha[..2], sha[2..4], sha);
+
+    [Fact]
+    public async Task A_connection_cut_mid_chunk_resumes_from_the_confirmed_offset_and_stores_the_same_bytes()
+    {
+        var (client, showId) = await StartAsync();
+        var file = BigJpeg(1);
+        var created = await client.CreateAsync("IMG_0001.JPG", file);
+        Assert.Equal(HttpStatusCode.Created, created.Status);
+        var id = created.Id!.Value;
+        Assert.Equal(HttpStatusCode.OK, (await client.PutAsync(id, 0, file[..Chunk])).Status);
+
+        // The second chunk dies half-way: the client's connection drops after 20 KB.
+        using (var cut = new HttpRequestMessage(HttpMethod.Put, $"/studio/ingest/uploads/{id}") { Content = new CutContent(file[Chunk..(2 * Chunk)], 20_000) })
+        {
+            cut.Headers.Add("RequestVerificationToken", await client.TokenAsync());
+            cut.Headers.Add("Upload-Offset", Chunk.ToString());
+            await Assert.ThrowsAnyAsync<Exception>(() => client.Http.SendAsync(cut));
+        }
+
+        // The browser asks where to resume: the server confirms only the first chunk, then takes the rest.
+        var status = await client.StatusAsync(id);
+        Assert.Equal(Chunk, status.Offset);
+        Assert.Equal(Chunk, status.OffsetHeader);
+        for (long at = status.Offset!.Value; at < file.Length; at += Chunk)
+            Assert.Equal(HttpStatusCode.OK, (await client.PutAsync(id, at, file[(int)at..(int)Math.Min(file.Length, at + Chunk)])).Status);
+        var done = await client.CompleteAsync(id);
+
+        Assert.Equal(HttpStatusCode.OK, done.Status);
+        var line = Assert.Single(done.Results);
+        Assert.Equal("ok", line.Kind);
+        var photo = Assert.Single(await factory.PhotosAsync(showId));
+        Assert.Equal(ProtocolClient.Sha(file), photo.Sha256);
+        Assert.Equal(ProtocolClient.Sha(file), Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(OriginalPath(photo.Sha256)))));
+        // The assembled bytes are gone once handed over.
+        Assert.False(File.Exists(Path.Combine(factory.DataDirectory, "ingest", id.ToString("N") + ".part")));
+    }
+
+    [Fact]
+    public async Task A_chunk_past_the_confirmed_offset_is_a_missing_chunk_and_a_repeated_one_is_not_written_twice()
+    {
+        var (client, _) = await StartAsync();
+        var file = BigJpeg(2);
+        var id = (await client.CreateAsync("IMG_0002.JPG", file)).Id!.Value;
+        Assert.Equal(HttpStatusCode.OK, (await client.PutAsync(id, 0, file[..Chunk])).Status);
+
+        var gap = await client.PutAsync(id, 2 * Chunk, file[(2 * Chunk)..(3 * Chunk)]);
+        Assert.Equal(HttpStatusCode.Conflict, gap.Status);
+        Assert.Equal(Chunk, gap.Offset);
+        Assert.Contains("missing chunk", gap.Message);
+
+        var repeat = await client.PutAsync(id, 0, file[..Chunk]);
+        Assert.Equal(HttpStatusCode.Conflict, repeat.Status);
+        Assert.Equal(Chunk, repeat.OffsetHeader);
+        Assert.Contains("repeated chunk", repeat.Message);
+
+        var missing = await client.CompleteAsync(id);
+        Assert.Equal(HttpStatusCode.Conflict, missing.Status);
+        Assert.Contains($"bytes from {Chunk} on are missing", missing.Message);
+        Assert.Equal(Chunk, new FileInfo(Path.Combine(factory.DataDirectory, "ingest", id.ToString("N") + ".part")).Length);
+    }
+
+    [Fact]
+    public async Task Bytes_that_do_not_match_the_declared_SHA256_are_refused_and_the_upload_dropped()
+    {
+        var (client, showId) = await StartAsync();
+        var file = Jpeg(3);
+        var lie = ProtocolClient.Sha(Jpeg(4));
+        var id = (await client.CreateAsync("IMG_0003.JPG", file, sha: lie)).Id!.Value;
+        for (long at = 0; at < file.Length; at += Chunk)
+            await client.PutAsync(id, at, file[(int)at..(int)Math.Min(file.Length, at + Chunk)]);
+
+        var done = await client.CompleteAsync(id);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, done.Status);
+        Assert.Contains("SHA-256 differs", done.Message);
+        Assert.Empty(await factory.PhotosAsync(showId));
+        Assert.Equal(HttpStatusCode.NotFound, (await client.StatusAsync(id)).Status);
+    }
+
+    [Fact]
+    public async Task Oversize_files_and_chunks_are_refused_with_413()
+    {
+        var (client, _) = await StartAsync();
+        var big = await client.CreateAsync("huge.jpg", [1], size: Galleries.GalleryFactory.MaxFileBytes + 1, sha: new string('a', 64));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, big.Status);
+        Assert.Contains("larger than 3 MB", big.Message);
+
+        var file = Jpeg(5);
+        var id = (await client.CreateAsync("IMG_0005.JPG", file)).Id!.Value;
+        var tooLong = await client.PutAsync(id, 0, new byte[Chunk + 1]);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLong.Status);
+        Assert.Equal(0, (await client.StatusAsync(id)).Offset);
+
+        var bad = await client.CreateAsync("IMG_0006.JPG", file, sha: "not-a-hash");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.Status);
+    }
+
+    [Fact]
+    public async Task Two_tabs_sending_the_same_file_share_one_upload_and_add_one_photo()
+    {
+        var (tab1, showId) = await StartAsync();
+        var tab2 = new ProtocolClient(await factory.ClientAsync(Roles.Editor), showId);
+        var file = BigJpeg(6);
+        var a = await tab1.CreateAsync("IMG_0006.JPG", file);
+        var b = await tab2.CreateAsync("IMG_0006.JPG", file);
+        Assert.Equal(a.Id, b.Id);
+        var id = a.Id!.Value;
+
+        // Both send the first chunk at once: exactly one is appended, the other is told where the upload stands.
+        var both = await Task.WhenAll(tab1.PutAsync(id, 0, file[..Chunk]), tab2.PutAsync(id, 0, file[..Chunk]));
+        Assert.Single(both, r => r.Status == HttpStatusCode.OK);
+        Assert.Single(both, r => r.Status == HttpStatusCode.Conflict && r.Offset == Chunk);
+
+        for (long at = Chunk; at < file.Length; at += Chunk)
+            await tab2.PutAsync(id, at, file[(int)at..(int)Math.Min(file.Length, at + Chunk)]);
+        var done = await Task.WhenAll(tab1.CompleteAsync(id), tab2.CompleteAsync(id));
+        Assert.Contains(done, d => d.Status == HttpStatusCode.OK && d.Results.Count == 1 && d.Results[0].Kind == "ok");
+        var photo = Assert.Single(await factory.PhotosAsync(showId));
+
+        // Later, the other tab (or a retry) reads the same answer; a new upload of the same bytes is answered at once.
+        var again = await tab1.CompleteAsync(id);
+        Assert.Equal(photo.Id, Assert.Single(again.Results).PhotoId);
+        var dup = await tab2.CreateAsync("copy-of-IMG_0006.JPG", file);
+        Assert.Equal(HttpStatusCode.OK, dup.Status);
+        Assert.Null(dup.Id);
+        Assert.StartsWith("copy-of-IMG_0006.JPG: already in this gallery as #1", Assert.Single(dup.Results).Message);
+    }
+
+    [Fact]
+    public async Task Abandoned_uploads_are_swept_with_their_bytes()
+    {
+        var (client, _) = await StartAsync();
+        var file = BigJpeg(7);
+        var id = (await client.CreateAsync("IMG_0007.JPG", file)).Id!.Value;
+        await client.PutAsync(id, 0, file[..Chunk]);
+        var part = Path.Combine(factory.DataDirectory, "ingest", id.ToString("N") + ".part");
+        Assert.True(File.Exists(part));
+        var fresh = (await client.CreateAsync("IMG_0008.JPG", Jpeg(8))).Id!.Value;
+
+        await factory.WithDbAsync(db => db.Set<ResumableUpload>().Where(u => u.Id == id)
+            .ExecuteUpdateAsync(s => s.SetProperty(u => u.UpdatedAt, DateTimeOffset.UtcNow.AddDays(-2))));
+        var swept = await factory.WithScopeAsync(sp => sp.GetRequiredService<ResumableUploads>().SweepAsync(CancellationToken.None));
+
+        Assert.Equal(1, swept);
+        Assert.False(File.Exists(part));
+        Assert.Equal(HttpStatusCode.NotFound, (await client.StatusAsync(id)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await client.StatusAsync(fresh)).Status);
+    }
+
+    [Fact]
+    public async Task Writes_need_the_antiforgery_token_and_a_studio_role()
+    {
+        var show = await factory.CreateShowAsync();
+        var editor = await factory.ClientAsync(Roles.Editor);
+        var noToken = await editor.Http.PostAsync($"/studio/ingest/shows/{show.Id}/uploads",
+            System.Net.Http.Json.JsonContent.Create(new { name = "a.jpg", size = 10, sha256 = new string('a', 64) }));
+        Assert.Equal(HttpStatusCode.BadRequest, noToken.StatusCode);
+
+        var reader = await factory.ClientAsync(Roles.Reader);
+        var forbidden = await reader.Http.GetAsync($"/studio/ingest/uploads/{Guid.NewGuid()}");
+        Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+        var anonymous = await factory.Anonymous().PutAsync($"/studio/ingest/uploads/{Guid.NewGuid()}", new ByteArrayContent([1]));
+        Assert.NotEqual(HttpStatusCode.OK, anonymous.StatusCode);
+        Assert.Empty(await factory.WithDbAsync(db => db.Set<ResumableUpload>().Where(u => u.ShowId == show.Id).ToListAsync()));
+    }
+
+    [Fact]
+    public async Task The_per_show_maximum_is_the_only_count_limit()
+    {
+        var (client, showId) = await StartAsync();
+        for (int i = 0; i < IngestFactory.MaxPhotosPerShow; i++)
+            Assert.Equal("ok", Assert.Single((await client.UploadAsync($"IMG_{i:0000}.JPG", Jpeg(100 + i, 120, 80))).Results).Kind);
+        var over = await client.CreateAsync("one-more.jpg", Jpeg(999, 120, 80));
+        Assert.Equal(HttpStatusCode.Conflict, over.Status);
+        Assert.Contains($"already holds {IngestFactory.MaxPhotosPerShow} photos", over.Message);
+    }
+
+    /// <summary>Sends the first <paramref name="cutAfter"/> bytes, then fails as a dropped connection does.</summary>
+    private sealed class CutContent(byte[] bytes, int cutAfter) : HttpContent
+    {
+        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
+        {
+            await stream.WriteAsync(bytes.AsMemory(0, cutAfter));
+            await stream.FlushAsync();
+            throw new IOException("connection reset by the venue's wifi");
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = bytes.Length;
+            return true;
+        }
+    }
+}
