@@ -13,6 +13,8 @@ public static class WebRegistration
         {
             o.Conventions.AuthorizeAreaFolder("Studio", "/", Policies.Studio);
             o.Conventions.AuthorizeAreaFolder("Admin", "/", Policies.Admin);
+            // Writing, editing and reporting comments need a confirmed email address.
+            o.Conventions.AuthorizeFolder("/Comments", Policies.Commenter);
         });
         builder.Services.AddRouting(o => o.LowercaseUrls = true);
         builder.Services.AddAntiforgery(o =>
