@@ -49,6 +49,9 @@ public sealed class MailTests(MailFactory factory) : IClassFixture<MailFactory>
             ("Input.Password", "violet taxi under moonlight"), ("Input.ConfirmPassword", "violet taxi under moonlight"));
         await client.SignInAsync(email, "violet taxi under moonlight");
 
+        var articlePage = await client.GetDocumentAsync($"/articles/{article.Slug}");
+        Assert.Null(articlePage.QuerySelector("textarea[name='Input.Body']"));
+        Assert.Contains("Confirm your email address to comment", articlePage.Body!.TextContent);
         var refused = await client.Http.GetAsync($"/comments/write?article={article.Slug}");
         Assert.Equal(HttpStatusCode.Redirect, refused.StatusCode);
         Assert.Equal("/account/confirm-email", refused.Headers.Location!.OriginalString);
