@@ -1,7 +1,6 @@
 using Backstage.Web.Data;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
 
 namespace Backstage.Web.Accounts;
@@ -77,8 +76,6 @@ public static class AccountsRegistration
             .AddPolicy(Policies.Studio, p => p.RequireRole(Roles.Editor, Roles.Admin).AddRequirements(staffTwoFactor))
             .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin).AddRequirements(staffTwoFactor))
             .AddPolicy(Policies.Commenter, p => p.RequireAuthenticatedUser().RequireClaim(AccountClaims.EmailConfirmed, "true"));
-        // Writing, editing and reporting comments need a confirmed address.
-        builder.Services.Configure<RazorPagesOptions>(o => o.Conventions.AuthorizeFolder("/Comments", Policies.Commenter));
     }
 }
 

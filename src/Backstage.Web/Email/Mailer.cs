@@ -12,6 +12,8 @@ namespace Backstage.Web.Email;
 /// </summary>
 public sealed class Mailer(BackstageDbContext db, JobQueue queue, TimeProvider clock, IOptions<EmailOptions> options)
 {
+    public const int MaxAttempts = 30;
+
     /// <summary>"/account/x?y=1" → "https://site/account/x?y=1", from Backstage:PublicBaseUrl only.</summary>
     public string Link(string path) => options.Value.LinkBaseUrl.TrimEnd('/') + (path.StartsWith('/') ? path : "/" + path);
 
@@ -27,7 +29,9 @@ public sealed class Mailer(BackstageDbContext db, JobQueue queue, TimeProvider c
         };
         if (unsubscribeUrl is not null) message.Body += $"\n\n--\nYou get this because you asked for it. Unsubscribe with one click: {unsubscribeUrl}\n";
         db.Add(message);
-        queue.Enqueue(db, SendEmailHandler.JobKind, message.Id.ToString("N", CultureInfo.InvariantCulture));
+        // More attempts than a render job: with the backoff capped at Jobs:MaxRetryDelay (1 h), a day-long outage is survived.
+        var job = queue.Enqueue(db, SendEmailHandler.JobKind, message.Id.ToString("N", CultureInfo.InvariantCulture));
+        job.MaxAttempts = Math.Max(job.MaxAttempts, MaxAttempts);
         try
         {
             await db.SaveChangesAsync(ct);

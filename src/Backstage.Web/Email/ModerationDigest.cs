@@ -19,16 +19,17 @@ public sealed class ModerationDigest(BackstageDbContext db, JobQueue queue, Time
     private const int ScheduleLock = 42_101;
     public static readonly TimeSpan SendAt = TimeSpan.FromHours(8);
 
-    /// <summary>Ensures the next digest is queued; returns its date.</summary>
-    public async Task<DateOnly> EnsureScheduledAsync(CancellationToken ct = default)
+    /// <summary>Ensures the next digest (after <paramref name="sent"/>, the day just sent, if given) is queued; returns its date.</summary>
+    public async Task<DateOnly> EnsureScheduledAsync(DateOnly? sent = null, CancellationToken ct = default)
     {
         var zone = site.Value.TimeZone;
         var local = TimeZoneInfo.ConvertTime(clock.GetUtcNow(), zone);
         var day = DateOnly.FromDateTime(local.DateTime);
         if (local.TimeOfDay >= SendAt) day = day.AddDays(1);
+        if (sent is { } done && day <= done) day = done.AddDays(1);
         var payload = day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         var due = day.ToDateTime(TimeOnly.FromTimeSpan(SendAt));
-        var dueUtc = new DateTimeOffset(due, zone.GetUtcOffset(due));
+        var dueUtc = new DateTimeOffset(due, zone.GetUtcOffset(due)).ToUniversalTime();
         var strategy = db.Database.CreateExecutionStrategy();
         await strategy.ExecuteAsync(async () =>
         {
@@ -75,7 +76,7 @@ public sealed class ModerationDigestHandler(BackstageDbContext db, Mailer mailer
                     unsubscribe.Url(admin.Id, MailTopic.ModerationDigest), dedupKey: $"digest:{job.Payload}:{admin.Id}", ct: ct);
             }
         }
-        await schedule.EnsureScheduledAsync(ct);
+        await schedule.EnsureScheduledAsync(DateOnly.ParseExact(job.Payload, "yyyy-MM-dd", CultureInfo.InvariantCulture), ct);
     }
 
     public Task OnFailureAsync(Job job, string error, bool final, CancellationToken ct) => Task.CompletedTask;
@@ -91,7 +92,7 @@ internal sealed class ModerationDigestScheduler(IServiceScopeFactory scopes, ILo
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
-                await scope.ServiceProvider.GetRequiredService<ModerationDigest>().EnsureScheduledAsync(stoppingToken);
+                await scope.ServiceProvider.GetRequiredService<ModerationDigest>().EnsureScheduledAsync(ct: stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { return; }
             catch (Exception e) { log.LogWarning(e, "Could not schedule the moderation digest; trying again later"); }

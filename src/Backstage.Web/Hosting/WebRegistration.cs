@@ -14,6 +14,8 @@ public static class WebRegistration
         {
             o.Conventions.AuthorizeAreaFolder("Studio", "/", Policies.Studio);
             o.Conventions.AuthorizeAreaFolder("Admin", "/", Policies.Admin);
+            // Writing, editing and reporting comments need a confirmed email address.
+            o.Conventions.AuthorizeFolder("/Comments", Policies.Commenter);
         });
         // Global (MvcOptions) rather than a page convention: conventions on "/" leave out the Studio and Admin areas.
         builder.Services.Configure<MvcOptions>(o => o.Filters.Add<BadInputFilter>());

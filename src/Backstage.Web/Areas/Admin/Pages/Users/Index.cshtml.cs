@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Backstage.Web.Areas.Admin.Pages.Users;
 
 /// <summary>Admins list accounts, create editors and admins, and change anyone's role.</summary>
-public sealed class IndexModel(UserManager<AppUser> users) : PageModel
+public sealed class IndexModel(UserManager<AppUser> users, Data.BackstageDbContext db) : PageModel
 {
     public sealed record Row(AppUser User, string Role);
     public IReadOnlyList<Row> Rows { get; private set; } = [];
@@ -30,6 +30,8 @@ public sealed class IndexModel(UserManager<AppUser> users) : PageModel
     public async Task<IActionResult> OnPostCreateAsync()
     {
         if (Input.NewRole is not (Roles.Editor or Roles.Admin)) ModelState.AddModelError("Input.NewRole", "Staff accounts are editors or admins.");
+        if (await DisplayNames.ProblemAsync(db, DisplayNames.Normalize(Input.DisplayName), null, isStaff: true) is { } nameProblem)
+            ModelState.AddModelError("Input.DisplayName", nameProblem);
         if (!ModelState.IsValid)
         {
             await LoadAsync();
