@@ -55,12 +55,31 @@ public sealed class BrowserFixture : BackstageFactory
         return page;
     }
 
-    /// <summary>Saves a screenshot under TestResults/screenshots for people to look at (not an assertion).</summary>
+    /// <summary>The screenshots the README shows; each run regenerates them in docs/img.</summary>
+    private static readonly HashSet<string> ReadmeShots = ["reader-show-phone", "gallery-studio", "moderation-queue"];
+
+    /// <summary>
+    /// Saves a screenshot under TestResults/screenshots for people to look at (not an assertion); the README's own
+    /// (<see cref="ReadmeShots"/>) are also written to docs/img of the checkout.
+    /// </summary>
     public static async Task ScreenshotAsync(IPage page, string name)
     {
         var dir = Path.Combine(AppContext.BaseDirectory, "TestResults", "screenshots");
         Directory.CreateDirectory(dir);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(dir, name + ".png"), FullPage = true });
+        var path = Path.Combine(dir, name + ".png");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
+        if (ReadmeShots.Contains(name) && RepositoryRoot() is { } root)
+        {
+            var docs = Directory.CreateDirectory(Path.Combine(root, "docs", "img")).FullName;
+            File.Copy(path, Path.Combine(docs, name + ".png"), overwrite: true);
+        }
+    }
+
+    private static string? RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Backstage.sln"))) return dir.FullName;
+        return null;
     }
 
     public override async Task DisposeAsync()

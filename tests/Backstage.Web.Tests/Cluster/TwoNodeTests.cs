@@ -109,7 +109,7 @@ public sealed class TwoNodeTests(TwoNodes nodes, ITestOutputHelper output) : ICl
         var editor = await A.ClientAsync(Roles.Editor);
         await UploadAndShowAsync(editor, show.Id, ($"{designer}.jpg", Jpeg(seed, 640, 480)));
         var photo = (await EventuallyAsync(() => A.PhotosAsync(show.Id), p => p.Count == 1 && p[0].Status == PhotoStatus.Ready, "rendering on B")).Single();
-        Assert.Equal(HttpStatusCode.Redirect, (await PostEditorAsync(editor, show.Id, "publish")).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await PostEditorAsync(editor, show.Id, "publishAll", f => { f["Items[0].AltText"] = "A look backstage"; f["Items[0].Credit"] = "Camille Martin"; })).StatusCode);
         return (show, photo);
     }
 

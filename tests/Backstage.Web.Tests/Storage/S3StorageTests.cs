@@ -93,7 +93,7 @@ public sealed class S3StorageTests(S3GalleryFactory factory) : IClassFixture<S3G
         Assert.False(Directory.Exists(factory.MediaRoot));
         Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(factory.DataDirectory, "spool")));
 
-        Assert.Equal(HttpStatusCode.Redirect, (await PostEditorAsync(editor, show.Id, "publish")).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await PostEditorAsync(editor, show.Id, "publishAll", f => { f["Items[0].AltText"] = "A look backstage"; f["Items[0].Credit"] = "Camille Martin"; })).StatusCode);
         var cache = factory.Services.GetRequiredService<RenditionCache>();
         var anon = factory.Anonymous();
         var r = photo.Renditions.First(x => x.Spec == "w640.webp");
