@@ -13,6 +13,7 @@ var builder = WebApplication.CreateBuilder(command is null ? args : []);
 try
 {
     await builder.AddBackstageDataAsync();
+    if (command is null) builder.AddBackstagePublicOrigin();
 }
 catch (StartupException e)
 {
@@ -28,7 +29,7 @@ builder.AddBackstageReader();
 
 var app = builder.Build();
 if (command is not null)
-    return await AccountCommands.RunAsync(app.Services, command, Console.In, Console.Out);
+    return await AccountCommands.RunAsync(app.Services, command, Console.In, Console.Out, Console.Error);
 
 await app.PrepareDatabaseAsync();
 app.UseBackstageWeb();

@@ -132,3 +132,45 @@ public sealed class ReadinessTests(UnwritableStorageFactory factory) : IClassFix
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health/live")).StatusCode);
     }
 }
+
+/// <summary>
+/// Issue 9, item 14: an operator command with a bad connection string printed an unhandled exception and exited 134.
+/// It now prints one line saying what is wrong and which setting fixes it, and exits 1. Run as a real process.
+/// </summary>
+public sealed class OperatorCommandTests(BackstageFactory factory) : IClassFixture<BackstageFactory>
+{
+    public static TheoryData<string, string, string> BadConnections => new()
+    {
+        { "migrate", "Database=no_such_database_", "does not exist" },
+        { "admin create --email ops@example.test", "Database=no_such_database_", "Create it" },
+        { "migrate", "Username=no_such_role_", "refused user" },
+        { "admin create --email ops@example.test", "Username=no_such_role_", "Fix Username= and Password=" },
+    };
+
+    [Theory, MemberData(nameof(BadConnections))]
+    public async Task A_bad_connection_string_gives_one_line_and_a_non_zero_exit(string command, string change, string expected)
+    {
+        var (key, value) = (change.Split('=')[0], change.Split('=')[1] + Guid.NewGuid().ToString("N")[..6]);
+        var connection = new Npgsql.NpgsqlConnectionStringBuilder(factory.ConnectionString) { [key] = value }.ConnectionString;
+        var psi = new ProcessStartInfo("dotnet", [typeof(Program).Assembly.Location, .. command.Split(' ')])
+        {
+            RedirectStandardError = true, RedirectStandardOutput = true, RedirectStandardInput = true,
+        };
+        psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        psi.Environment["ConnectionStrings__Backstage"] = connection;
+        psi.Environment["BACKSTAGE_ADMIN_PASSWORD"] = "a-long-operator-password";
+
+        using var p = Process.Start(psi)!;
+        p.StandardInput.Close();
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = await p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync();
+
+        Assert.Equal(1, p.ExitCode);
+        var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(lines.Length == 1, $"expected one line, got:\n{stderr}\n{await stdout}");
+        Assert.Contains(expected, lines[0]);
+        Assert.Contains(value, lines[0]);
+        Assert.Contains("ConnectionStrings__Backstage", lines[0]);
+    }
+}

@@ -24,6 +24,7 @@ public class BackstageFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseEnvironment("Testing");
         builder.UseSetting("ConnectionStrings:Backstage", ConnectionString);
         builder.UseSetting("Backstage:DataDirectory", DataDirectory);
+        builder.UseSetting("Backstage:PublicBaseUrl", ClientOptions.BaseAddress.ToString()); // http://localhost unless a fixture changes it
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         ConfigureSettings(builder);
     }
@@ -59,12 +60,12 @@ public class BackstageFactory : WebApplicationFactory<Program>, IAsyncLifetime
     });
 
     /// <summary>A client without redirects or cookies: what an anonymous visitor gets.</summary>
-    public HttpClient Anonymous() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+    public HttpClient Anonymous() => CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = ClientOptions.BaseAddress, AllowAutoRedirect = false, HandleCookies = false });
 
     /// <summary>A browser-like client (cookies, antiforgery), signed in through the real login form when a role is given.</summary>
     public async Task<FormClient> ClientAsync(string? role = null)
     {
-        var client = new FormClient(CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true }));
+        var client = new FormClient(CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = ClientOptions.BaseAddress, AllowAutoRedirect = false, HandleCookies = true }));
         if (role is null) return client;
         var email = await CreateUserAsync(role);
         await client.SignInAsync(email, Password);
