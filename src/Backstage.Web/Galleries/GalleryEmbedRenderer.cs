@@ -68,9 +68,6 @@ internal sealed class GalleryEmbedRenderer(BackstageDbContext db, GalleryVisibil
         var jpgs = widths.Where(r => r.Spec.EndsWith(".jpg", StringComparison.Ordinal)).OrderBy(r => r.Width).ToList();
         var fallback = jpgs.LastOrDefault(r => r.Width <= 1280) ?? jpgs.LastOrDefault();
         if (fallback is null) return;
-        var style = !string.IsNullOrEmpty(p.PlaceholderDataUri)
-            ? $"background-color:{p.DominantColor};background-image:url('{p.PlaceholderDataUri}');background-size:cover"
-            : $"background-color:{p.DominantColor}";
         html.Append("<figure class=\"gallery-photo\" id=\"photo-").Append(p.Id.ToString(CultureInfo.InvariantCulture)).Append("\">");
         if (pageUrl is not null) // the photo's own page; lightbox.js opens it in place
         {
@@ -78,7 +75,7 @@ internal sealed class GalleryEmbedRenderer(BackstageDbContext db, GalleryVisibil
             if (p.Decorative || string.IsNullOrWhiteSpace(p.AltText)) html.Append(" aria-label=\"Open photo ").Append(p.Position.ToString(CultureInfo.InvariantCulture)).Append('"');
             html.Append('>');
         }
-        html.Append("<picture>");
+        html.Append("<picture>").Append(Placeholder.Svg(p.DominantColor, p.PlaceholderDataUri, enc));
         foreach (var (ext, type) in new[] { ("avif", "image/avif"), ("webp", "image/webp") })
         {
             var set = SrcSet(ext);
@@ -90,7 +87,7 @@ internal sealed class GalleryEmbedRenderer(BackstageDbContext db, GalleryVisibil
             .Append("\" height=\"").Append(p.Height.ToString(CultureInfo.InvariantCulture))
             .Append("\" alt=\"").Append(p.Decorative ? "" : enc.Encode(p.AltText ?? "")).Append('"');
         html.Append(eager ? " loading=\"eager\" fetchpriority=\"high\"" : " loading=\"lazy\"").Append(" decoding=\"async\"");
-        html.Append(" style=\"").Append(enc.Encode(style)).Append("\">");
+        html.Append('>');
         html.Append("</picture>");
         if (pageUrl is not null) html.Append("</a>");
         if (p.CreditLine is not null || !string.IsNullOrWhiteSpace(p.Caption))
