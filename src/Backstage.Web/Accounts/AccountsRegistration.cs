@@ -49,7 +49,7 @@ public static class AccountsRegistration
         builder.Services.AddAuthorizationBuilder()
             // Deny by default: every endpoint needs a signed-in user unless it opts out with [AllowAnonymous].
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
-            .AddPolicy(Policies.Studio, p => p.RequireRole(Roles.Editor, Roles.Admin))
+            .AddPolicy(Policies.Studio, p => p.RequireRole(Roles.Staff))
             .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin));
     }
 }
