@@ -11,7 +11,7 @@ namespace Backstage.Web.Galleries;
 
 /// <summary>
 /// The real gallery embed (articles and /shows/{slug}): a &lt;figure&gt; per Ready photo with AVIF/WebP/JPEG sources, the
-/// placeholder as background, the credit line and caption. Readers get photos only for public galleries; editors (studio
+/// placeholder (an SVG under the image, see Placeholder), the credit line and caption. Readers get photos only for public galleries; editors (studio
 /// policy) also see unpublished ones, so article previews look like the real thing. An empty gallery renders a link to the show.
 /// </summary>
 internal sealed class GalleryEmbedRenderer(BackstageDbContext db, GalleryVisibility visibility, IHttpContextAccessor http,
@@ -75,7 +75,8 @@ internal sealed class GalleryEmbedRenderer(BackstageDbContext db, GalleryVisibil
             if (p.Decorative || string.IsNullOrWhiteSpace(p.AltText)) html.Append(" aria-label=\"Open photo ").Append(p.Position.ToString(CultureInfo.InvariantCulture)).Append('"');
             html.Append('>');
         }
-        html.Append("<picture>").Append(Placeholder.Svg(p.DominantColor, p.PlaceholderDataUri, enc));
+        // The placeholder sits beside the picture (a <picture> holds only sources and its img), in a box of the image's size.
+        html.Append("<span class=\"ph-box\">").Append(Placeholder.Svg(p.DominantColor, p.PlaceholderDataUri, enc)).Append("<picture>");
         foreach (var (ext, type) in new[] { ("avif", "image/avif"), ("webp", "image/webp") })
         {
             var set = SrcSet(ext);
@@ -87,8 +88,7 @@ internal sealed class GalleryEmbedRenderer(BackstageDbContext db, GalleryVisibil
             .Append("\" height=\"").Append(p.Height.ToString(CultureInfo.InvariantCulture))
             .Append("\" alt=\"").Append(p.Decorative ? "" : enc.Encode(p.AltText ?? "")).Append('"');
         html.Append(eager ? " loading=\"eager\" fetchpriority=\"high\"" : " loading=\"lazy\"").Append(" decoding=\"async\"");
-        html.Append('>');
-        html.Append("</picture>");
+        html.Append("></picture></span>");
         if (pageUrl is not null) html.Append("</a>");
         if (p.CreditLine is not null || !string.IsNullOrWhiteSpace(p.Caption))
         {

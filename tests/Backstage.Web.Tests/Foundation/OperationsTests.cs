@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using Backstage.Web.Accounts;
 using Backstage.Web.Tests.Infrastructure;
@@ -91,14 +90,8 @@ public sealed class OperationsTests(BackstageFactory factory) : IClassFixture<Ba
     [Fact]
     public async Task Production_without_a_connection_string_exits_with_one_clear_message()
     {
-        var dll = typeof(Program).Assembly.Location;
-        var psi = new ProcessStartInfo("dotnet", [dll]) { RedirectStandardError = true, RedirectStandardOutput = true };
-        psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        psi.Environment.Remove("ConnectionStrings__Backstage");
-        using var p = Process.Start(psi)!;
-        var stderr = await p.StandardError.ReadToEndAsync();
-        await p.WaitForExitAsync();
-        Assert.Equal(1, p.ExitCode);
+        var (exitCode, stderr) = await AppProcess.RunAsync(new Dictionary<string, string?> { ["ConnectionStrings__Backstage"] = null });
+        Assert.Equal(1, exitCode);
         Assert.Contains("ConnectionStrings__Backstage", stderr);
         Assert.DoesNotContain("   at ", stderr); // a message, not a stack trace
     }
@@ -152,23 +145,13 @@ public sealed class OperatorCommandTests(BackstageFactory factory) : IClassFixtu
     {
         var (key, value) = (change.Split('=')[0], change.Split('=')[1] + Guid.NewGuid().ToString("N")[..6]);
         var connection = new Npgsql.NpgsqlConnectionStringBuilder(factory.ConnectionString) { [key] = value }.ConnectionString;
-        var psi = new ProcessStartInfo("dotnet", [typeof(Program).Assembly.Location, .. command.Split(' ')])
-        {
-            RedirectStandardError = true, RedirectStandardOutput = true, RedirectStandardInput = true,
-        };
-        psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        psi.Environment["ConnectionStrings__Backstage"] = connection;
-        psi.Environment["BACKSTAGE_ADMIN_PASSWORD"] = "a-long-operator-password";
+        var (exitCode, stderr) = await AppProcess.RunAsync(
+            new Dictionary<string, string?> { ["ConnectionStrings__Backstage"] = connection, ["BACKSTAGE_ADMIN_PASSWORD"] = "a-long-operator-password" },
+            command.Split(' '));
 
-        using var p = Process.Start(psi)!;
-        p.StandardInput.Close();
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = await p.StandardError.ReadToEndAsync();
-        await p.WaitForExitAsync();
-
-        Assert.Equal(1, p.ExitCode);
+        Assert.Equal(1, exitCode);
         var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.True(lines.Length == 1, $"expected one line, got:\n{stderr}\n{await stdout}");
+        Assert.True(lines.Length == 1, $"expected one line, got:\n{stderr}");
         Assert.Contains(expected, lines[0]);
         Assert.Contains(value, lines[0]);
         Assert.Contains("ConnectionStrings__Backstage", lines[0]);

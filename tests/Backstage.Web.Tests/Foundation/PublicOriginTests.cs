@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using Backstage.Web.Tests.Infrastructure;
 using Backstage.Web.Tests.Reader;
@@ -47,15 +46,10 @@ public sealed class PublicOriginTests(BackstageFactory factory) : IClassFixture<
     [InlineData("backstage.example/path", "must be an http(s) address")]
     public async Task Production_without_a_valid_public_base_url_exits_with_one_clear_message(string value, string expected)
     {
-        var psi = new ProcessStartInfo("dotnet", [typeof(Program).Assembly.Location]) { RedirectStandardError = true, RedirectStandardOutput = true };
-        psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        psi.Environment["ConnectionStrings__Backstage"] = factory.ConnectionString;
-        psi.Environment["Backstage__PublicBaseUrl"] = value;
-        using var p = Process.Start(psi)!;
-        var stderr = await p.StandardError.ReadToEndAsync();
-        await p.WaitForExitAsync();
+        var (exitCode, stderr) = await AppProcess.RunAsync(
+            new Dictionary<string, string?> { ["ConnectionStrings__Backstage"] = factory.ConnectionString, ["Backstage__PublicBaseUrl"] = value });
 
-        Assert.Equal(1, p.ExitCode);
+        Assert.Equal(1, exitCode);
         Assert.Contains(expected, stderr);
         Assert.DoesNotContain("   at ", stderr);
     }

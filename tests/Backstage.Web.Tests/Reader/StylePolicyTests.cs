@@ -35,7 +35,7 @@ public sealed class StylePolicyTests(BackstageFactory factory) : IClassFixture<B
         }
         // The placeholder is still there, as SVG: dominant colour and blurred preview behind each picture.
         var embedded = FormClient.Parse(await (await editor.Http.GetAsync($"/articles/{article.Slug}")).Content.ReadAsStringAsync());
-        Assert.Equal(2, embedded.QuerySelectorAll("figure picture > svg.ph rect[fill]").Length);
-        Assert.All(embedded.QuerySelectorAll("figure picture > svg.ph image"), i => Assert.StartsWith("data:image/", i.GetAttribute("href")));
+        Assert.Equal(2, embedded.QuerySelectorAll("figure .ph-box > svg.ph rect[fill]").Length);
+        Assert.All(embedded.QuerySelectorAll("figure .ph-box > svg.ph image"), i => Assert.StartsWith("data:image/", i.GetAttribute("href")));
     }
 }
