@@ -29,6 +29,7 @@ try
     builder.AddBackstageWeb();
     builder.AddBackstageReader();
     builder.AddBackstageCluster();
+    if (command is null) builder.AddBackstagePublicOrigin();
 }
 catch (StartupException e)
 {
@@ -38,7 +39,7 @@ catch (StartupException e)
 
 var app = builder.Build();
 if (command is not null)
-    return await AccountCommands.RunAsync(app.Services, command, Console.In, Console.Out);
+    return await AccountCommands.RunAsync(app.Services, command, Console.In, Console.Out, Console.Error);
 
 await app.PrepareDatabaseAsync();
 app.UseBackstageWeb();

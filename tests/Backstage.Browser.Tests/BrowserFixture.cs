@@ -34,8 +34,13 @@ public sealed class BrowserFixture : BackstageFactory
         });
     }
 
-    protected override void ConfigureSettings(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder) =>
+    protected override void ConfigureSettings(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+    {
         builder.UseSetting("urls", "http://127.0.0.1:0");
+        // The port is known only once Kestrel listens: absolute links point at port 80, which no test follows.
+        builder.UseSetting("Backstage:PublicBaseUrl", "http://127.0.0.1");
+        builder.UseSetting("AllowedHosts", "127.0.0.1;localhost");
+    }
 
     /// <summary>A fresh browser context (own cookies), optionally signed in through the login page.</summary>
     public async Task<IPage> NewPageAsync(string? email = null, BrowserNewContextOptions? options = null)

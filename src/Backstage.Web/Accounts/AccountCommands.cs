@@ -13,7 +13,26 @@ public static class AccountCommands
 {
     public static bool IsCommand(string[] args) => args.Length > 0 && args[0] is "migrate" or "admin" or "media";
 
-    public static async Task<int> RunAsync(IServiceProvider services, string[] args, TextReader stdin, TextWriter stdout)
+    public static async Task<int> RunAsync(IServiceProvider services, string[] args, TextReader stdin, TextWriter stdout, TextWriter? stderr = null)
+    {
+        try
+        {
+            return await RunCommandAsync(services, args, stdin, stdout);
+        }
+        catch (Exception e) when (DbErrors.ExplainConnectionFailure(e, ConnectionString(services)) is { } problem)
+        {
+            (stderr ?? stdout).WriteLine(problem);
+            return 1;
+        }
+    }
+
+    private static string? ConnectionString(IServiceProvider services)
+    {
+        using var scope = services.CreateScope();
+        return scope.ServiceProvider.GetRequiredService<BackstageDbContext>().Database.GetConnectionString();
+    }
+
+    private static async Task<int> RunCommandAsync(IServiceProvider services, string[] args, TextReader stdin, TextWriter stdout)
     {
         using var scope = services.CreateScope();
         var sp = scope.ServiceProvider;

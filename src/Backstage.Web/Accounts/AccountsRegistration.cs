@@ -73,7 +73,7 @@ public static class AccountsRegistration
         builder.Services.AddAuthorizationBuilder()
             // Deny by default: every endpoint needs a signed-in user unless it opts out with [AllowAnonymous].
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
-            .AddPolicy(Policies.Studio, p => p.RequireRole(Roles.Editor, Roles.Admin).AddRequirements(staffTwoFactor))
+            .AddPolicy(Policies.Studio, p => p.RequireRole(Roles.Staff).AddRequirements(staffTwoFactor))
             .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin).AddRequirements(staffTwoFactor))
             .AddPolicy(Policies.Commenter, p => p.RequireAuthenticatedUser().RequireClaim(AccountClaims.EmailConfirmed, "true"));
     }

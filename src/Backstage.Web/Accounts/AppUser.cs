@@ -19,7 +19,10 @@ public static class Roles
     public const string Editor = "Editor";
     public const string Reader = "Reader";
     public static readonly string[] All = [Admin, Editor, Reader];
-    public static readonly string[] Staff = [Admin, Editor];
+    /// <summary>Staff: who may use the studio (<see cref="Policies.Studio"/>), see unpublished work and skip the
+    /// first-comment hold. The one definition; the policy and <see cref="IsStaff"/> both read it.</summary>
+    public static readonly string[] Staff = [Editor, Admin];
+    public static bool IsStaff(System.Security.Claims.ClaimsPrincipal user) => Staff.Any(user.IsInRole);
 }
 
 public static class Policies

@@ -81,4 +81,10 @@ public sealed class CommentAuditEntry
     public CommentState? FromState { get; set; }
     public CommentState? ToState { get; set; }
     public string? Reason { get; set; }
+
+    public static CommentAuditEntry For(Actor actor, string action, Comment c, CommentState? from, CommentState? to, string? reason, DateTimeOffset at) => new()
+    {
+        At = at, ActorId = actor.Id, Actor = actor.Name, Action = action, CommentId = c.Id, ArticleId = c.ArticleId,
+        SubjectUserId = c.AuthorId, FromState = from, ToState = to, Reason = reason,
+    };
 }

@@ -1,3 +1,6 @@
+using Backstage.Web.Data;
+using Microsoft.EntityFrameworkCore;
+
 namespace Backstage.Web.Comments;
 
 /// <summary>The automatic moderation rules, edited by admins at /admin/rules. One row (Id 1); defaults when absent.</summary>
@@ -26,4 +29,32 @@ public sealed class CommentRules
 
     public static IEnumerable<string> Lines(string list) =>
         list.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+
+    /// <summary>What the content rules make of a text: block list → spam; moderation list or too many links → pending;
+    /// otherwise null (approved, unless the first-comment hold applies).</summary>
+    public (CommentState State, string Rule, string Reason)? Judge(string body)
+    {
+        if (WordList.FirstMatch(body, BlockWords) is { } blocked)
+            return (CommentState.Spam, "block list", $"contains \"{blocked}\" from the block list");
+        if (WordList.FirstMatch(body, ModerationWords) is { } held)
+            return (CommentState.Pending, "moderation list", $"contains \"{held}\" from the moderation list");
+        var links = CommentText.CountLinks(body);
+        if (links > MaxLinks)
+            return (CommentState.Pending, "link limit", $"{links} links (more than {MaxLinks})");
+        return null;
+    }
+
+    public string Describe() =>
+        $"first-comment hold {(HoldFirstComment ? "on" : "off")}, max links {MaxLinks}, {Lines(ModerationWords).Count()} moderation / {Lines(BlockWords).Count()} block words, " +
+        $"flood {MinSecondsBetweenComments}s / {MaxCommentsPerHour} per hour / {MaxCommentsPerHourPerIp} per IP, edit {EditWindowMinutes} min, trash {TrashRetentionDays} days";
+}
+
+public static class CommentRulesQueries
+{
+    public static Task<bool> IsBannedAsync(this BackstageDbContext db, string userId, CancellationToken ct = default) =>
+        db.Set<ReaderBan>().AnyAsync(b => b.UserId == userId, ct);
+
+    /// <summary>The rules in force (the defaults until an admin saves them).</summary>
+    public static async Task<CommentRules> CommentRulesAsync(this BackstageDbContext db, CancellationToken ct = default) =>
+        await db.Set<CommentRules>().AsNoTracking().FirstOrDefaultAsync(r => r.Id == 1, ct) ?? new CommentRules();
 }

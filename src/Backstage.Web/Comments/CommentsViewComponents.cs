@@ -1,6 +1,6 @@
 using System.Security.Claims;
-using Backstage.Web.Accounts;
 using Backstage.Web.Articles;
+using Backstage.Web.Data;
 using Microsoft.AspNetCore.Html;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ViewComponents;
@@ -11,7 +11,7 @@ namespace Backstage.Web.Comments;
 /// The comments section under an article: <c>@await Component.InvokeAsync("Comments", new { article })</c>.
 /// Reads <c>?photo=id</c> (a comment about one photo of a gallery) and <c>?reply=id</c> from the URL.
 /// </summary>
-public sealed class CommentsViewComponent(CommentQueries queries, CommentService comments) : ViewComponent
+public sealed class CommentsViewComponent(BackstageDbContext db, CommentQueries queries, CommentPosting comments) : ViewComponent
 {
     public async Task<IViewComponentResult> InvokeAsync(Article article)
     {
@@ -19,11 +19,10 @@ public sealed class CommentsViewComponent(CommentQueries queries, CommentService
         var threads = await queries.ThreadsAsync(article.Id, article.Slug, userId, HttpContext.RequestAborted);
         var form = new CommentForm { ArticleId = article.Id, ArticleSlug = article.Slug };
         if (userId is not null)
-            form.FirstCommentHeld = await comments.HoldsFirstCommentAsync(
-                new Actor(userId, "", UserClaimsPrincipal.IsInRole(Roles.Admin) || UserClaimsPrincipal.IsInRole(Roles.Editor)), ct: HttpContext.RequestAborted);
+            form.FirstCommentHeld = await comments.HoldsFirstCommentAsync(Actor.From(UserClaimsPrincipal), ct: HttpContext.RequestAborted);
         if (int.TryParse(Request.Query["photo"], out var photo))
             (form.PhotoId, form.PhotoLabel) = await comments.PhotoAsync(photo, HttpContext.RequestAborted);
-        var banned = userId is not null && await comments.IsBannedAsync(userId, HttpContext.RequestAborted);
+        var banned = userId is not null && await db.IsBannedAsync(userId, HttpContext.RequestAborted);
         // Counts what everyone sees: the viewer's own held comments are shown to them but not counted.
         var count = threads.Sum(t => (t.Removed || t.AwaitingModeration ? 0 : 1) + t.Replies.Count(r => !r.AwaitingModeration));
         return View("/Pages/Shared/_Comments.cshtml", new ArticleComments(article.Id, article.Slug, threads, count, userId is not null, banned, form));

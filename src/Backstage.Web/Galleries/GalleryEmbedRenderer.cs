@@ -10,7 +10,7 @@ namespace Backstage.Web.Galleries;
 
 /// <summary>
 /// The real gallery embed (articles and /shows/{slug}): a &lt;figure&gt; per photo the viewer may see
-/// (<see cref="GalleryVisibility"/>) with AVIF/WebP/JPEG sources, the placeholder as background, the credit line and
+/// (<see cref="GalleryVisibility"/>) with AVIF/WebP/JPEG sources, the placeholder (an SVG under the image, see Placeholder), the credit line and
 /// caption; editors (studio policy) also see unpublished ones, so article previews look like the real thing. A live show
 /// with no public photo yet renders a link to the show; a show readers may not see renders nothing.
 /// </summary>
@@ -66,9 +66,6 @@ internal sealed class GalleryEmbedRenderer(BackstageDbContext db, GalleryVisibil
         var jpgs = widths.Where(r => r.Spec.EndsWith(".jpg", StringComparison.Ordinal)).OrderBy(r => r.Width).ToList();
         var fallback = jpgs.LastOrDefault(r => r.Width <= 1280) ?? jpgs.LastOrDefault();
         if (fallback is null) return;
-        var style = !string.IsNullOrEmpty(p.PlaceholderDataUri)
-            ? $"background-color:{p.DominantColor};background-image:url('{p.PlaceholderDataUri}');background-size:cover"
-            : $"background-color:{p.DominantColor}";
         html.Append("<figure class=\"gallery-photo\" id=\"photo-").Append(p.Id.ToString(CultureInfo.InvariantCulture)).Append("\">");
         if (pageUrl is not null) // the photo's own page; lightbox.js opens it in place
         {
@@ -76,7 +73,8 @@ internal sealed class GalleryEmbedRenderer(BackstageDbContext db, GalleryVisibil
             if (p.Decorative || string.IsNullOrWhiteSpace(p.AltText)) html.Append(" aria-label=\"Open photo ").Append(p.Position.ToString(CultureInfo.InvariantCulture)).Append('"');
             html.Append('>');
         }
-        html.Append("<picture>");
+        // The placeholder sits beside the picture (a <picture> holds only sources and its img), in a box of the image's size.
+        html.Append("<span class=\"ph-box\">").Append(Placeholder.Svg(p.DominantColor, p.PlaceholderDataUri, enc)).Append("<picture>");
         foreach (var (ext, type) in new[] { ("avif", "image/avif"), ("webp", "image/webp") })
         {
             var set = SrcSet(ext);
@@ -88,8 +86,7 @@ internal sealed class GalleryEmbedRenderer(BackstageDbContext db, GalleryVisibil
             .Append("\" height=\"").Append(p.Height.ToString(CultureInfo.InvariantCulture))
             .Append("\" alt=\"").Append(p.Decorative ? "" : enc.Encode(p.AltText ?? "")).Append('"');
         html.Append(eager ? " loading=\"eager\" fetchpriority=\"high\"" : " loading=\"lazy\"").Append(" decoding=\"async\"");
-        html.Append(" style=\"").Append(enc.Encode(style)).Append("\">");
-        html.Append("</picture>");
+        html.Append("></picture></span>");
         if (pageUrl is not null) html.Append("</a>");
         if (p.CreditLine is not null || !string.IsNullOrWhiteSpace(p.Caption))
         {

@@ -5,7 +5,7 @@ public sealed class ReaderOptions
 {
     /// <summary>
     /// Absolute base of public links (canonical, OpenGraph, feed, sitemap), e.g. "https://backstage.example".
-    /// Empty: taken from the request's scheme and host (set it in production so a forged Host header cannot leak into links).
+    /// Required outside Development (see Hosting/PublicOrigin); its host is also the only one the site answers to.
     /// </summary>
     public string? PublicBaseUrl { get; set; }
 

@@ -2,7 +2,8 @@ using Microsoft.Extensions.Options;
 
 namespace Backstage.Web.Reader;
 
-/// <summary>Absolute public URLs: Backstage:PublicBaseUrl when set, else the request's own scheme and host.</summary>
+/// <summary>Absolute public URLs from Backstage:PublicBaseUrl (required outside Development, see PublicOrigin); only
+/// Development, which may run without it, falls back to the request's own scheme and host.</summary>
 public sealed class SiteUrls(IOptions<ReaderOptions> options, IHttpContextAccessor http)
 {
     public string BaseUrl

@@ -47,7 +47,7 @@ public sealed class CommentIpLimitTests(ProxiedClockFactory factory) : IClassFix
         await elsewhere.PostAcceptedAsync(article, "From home " + Guid.NewGuid());
 
         var stored = await factory.CommentAsync(ids[0]);
-        Assert.Equal(await factory.WithScopeAsync(sp => sp.GetRequiredService<CommentService>().HashIpAsync(address)), stored.IpHash);
+        Assert.Equal(await factory.WithScopeAsync(sp => sp.GetRequiredService<CommentPosting>().HashIpAsync(address)), stored.IpHash);
         Assert.NotEqual(Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(address)))[..32], stored.IpHash);
         Assert.DoesNotContain(address, stored.IpHash);
         await factory.SetRulesAsync(r => r.MaxCommentsPerHourPerIp = 30);

@@ -18,17 +18,13 @@ public sealed class CommentPurgeTests(ClockFactory factory) : IClassFixture<Cloc
         factory.Clock.Advance(TimeSpan.FromSeconds(16));
         var kept = await reader.PostAcceptedAsync(article, "Staying pending " + Guid.NewGuid());
         var admin = new Actor(null, "test admin");
-        await factory.WithScopeAsync(sp => sp.GetRequiredService<CommentService>().ModerateAsync([old], CommentService.Decision.Trash, admin));
+        await factory.WithScopeAsync(sp => sp.GetRequiredService<CommentModeration>().ModerateAsync([old], ModerationDecision.Trash, admin));
 
         factory.Clock.Advance(TimeSpan.FromDays(29));
-        var recentTrash = await factory.WithScopeAsync(async sp =>
-        {
-            var db = sp.GetRequiredService<Backstage.Web.Data.BackstageDbContext>();
-            return await sp.GetRequiredService<CommentService>().PurgeTrashAsync();
-        });
+        var recentTrash = await PurgeAsync();
         Assert.Equal(0, recentTrash);
         factory.Clock.Advance(TimeSpan.FromDays(2));
-        var purged = await factory.WithScopeAsync(sp => sp.GetRequiredService<CommentService>().PurgeTrashAsync());
+        var purged = await PurgeAsync();
         Assert.Equal(1, purged);
 
         Assert.False(await factory.WithDbAsync(db => db.Set<Comment>().AnyAsync(c => c.Id == old)));
@@ -38,8 +34,10 @@ public sealed class CommentPurgeTests(ClockFactory factory) : IClassFixture<Cloc
         Assert.Equal("rule: trash retention", trail[2].Actor);
         Assert.Null(trail[2].ActorId);
         Assert.Contains("Soon gone", trail[2].Reason);
-        Assert.Equal(0, await factory.WithScopeAsync(sp => sp.GetRequiredService<CommentService>().PurgeTrashAsync()));
+        Assert.Equal(0, await PurgeAsync());
     }
+
+    private async Task<int> PurgeAsync() => (await factory.WithScopeAsync(sp => sp.GetRequiredService<TrashPurge>().PurgeAsync())).Changed;
 }
 
 /// <summary>The rules page keeps what the admin typed when a value is out of range, and saves nothing.</summary>
@@ -57,7 +55,7 @@ public sealed class CommentRulesPageTests(BackstageFactory factory) : IClassFixt
         var page = Backstage.Web.Tests.Infrastructure.FormClient.Parse(await response.Content.ReadAsStringAsync());
         Assert.NotNull(page.QuerySelector(".errors"));
         Assert.Equal("keepme", page.QuerySelector("textarea[name='Input.ModerationWords']")!.TextContent.Trim());
-        Assert.Equal(2, (await factory.WithScopeAsync(sp => sp.GetRequiredService<CommentService>().RulesAsync())).MaxLinks);
+        Assert.Equal(2, (await factory.WithDbAsync(db => db.CommentRulesAsync())).MaxLinks);
         Assert.False(await factory.WithDbAsync(db => db.Set<CommentAuditEntry>().AnyAsync(a => a.Action == "rules-changed")));
     }
 }

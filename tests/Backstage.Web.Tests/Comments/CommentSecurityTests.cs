@@ -142,8 +142,8 @@ public sealed class CommentSecurityTests(ClockFactory factory) : IClassFixture<C
         }
         Assert.Equal(HttpStatusCode.Forbidden, (await author.PostFormAsync($"/articles/{article.Slug}", [new("act", $"approve:{id}")], "/moderation")).StatusCode);
         Assert.Equal(CommentState.Pending, (await factory.CommentAsync(id)).State);
-        Assert.False(await factory.WithScopeAsync(sp => sp.GetRequiredService<CommentService>().IsBannedAsync(userId)));
-        Assert.Equal(2, (await factory.WithScopeAsync(sp => sp.GetRequiredService<CommentService>().RulesAsync())).MaxLinks);
+        Assert.False(await factory.WithDbAsync(db => db.IsBannedAsync(userId)));
+        Assert.Equal(2, (await factory.WithDbAsync(db => db.CommentRulesAsync())).MaxLinks);
     }
 
     [Fact]

@@ -84,8 +84,8 @@ public static partial class CommentTestKit
     {
         var reader = await factory.ClientAsync(Roles.Reader);
         var id = await reader.PostAcceptedAsync(article, "First words " + Guid.NewGuid());
-        await factory.WithScopeAsync(sp => sp.GetRequiredService<CommentService>()
-            .ModerateAsync([id], CommentService.Decision.Approve, new Actor(null, "test setup")));
+        await factory.WithScopeAsync(sp => sp.GetRequiredService<CommentModeration>()
+            .ModerateAsync([id], ModerationDecision.Approve, Actor.Rule("test setup")));
         factory.Clock.Advance(TimeSpan.FromSeconds(16));
         return reader;
     }

@@ -141,6 +141,24 @@ public sealed class AccessMatrixTests(BackstageFactory factory) : IClassFixture<
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
 
+    /// <summary>An attacker's link to the sign-in page must not send the person off the site afterwards.</summary>
+    [Theory]
+    [InlineData("https://evil.example/")]
+    [InlineData("//evil.example/")]
+    [InlineData("/\\evil.example/")]
+    [InlineData("javascript:alert(1)")]
+    public async Task Sign_in_never_redirects_off_the_site(string returnUrl)
+    {
+        var email = await factory.CreateUserAsync(Roles.Reader);
+        var client = await factory.ClientAsync();
+        var url = "/account/login?returnUrl=" + Uri.EscapeDataString(returnUrl);
+
+        var response = await client.PostFormAsync(url, [new("Input.Email", email), new("Input.Password", BackstageFactory.Password)]);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/", response.Headers.Location!.OriginalString);
+    }
+
     private readonly Dictionary<string, FormClient> _clients = [];
     private async Task<FormClient> ClientAsync(string role) =>
         _clients.TryGetValue(role, out var c) ? c : _clients[role] = await factory.ClientAsync(role);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using Backstage.Web.Accounts;
 using Backstage.Web.Tests.Infrastructure;
@@ -91,14 +90,8 @@ public sealed class OperationsTests(BackstageFactory factory) : IClassFixture<Ba
     [Fact]
     public async Task Production_without_a_connection_string_exits_with_one_clear_message()
     {
-        var dll = typeof(Program).Assembly.Location;
-        var psi = new ProcessStartInfo("dotnet", [dll]) { RedirectStandardError = true, RedirectStandardOutput = true };
-        psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        psi.Environment.Remove("ConnectionStrings__Backstage");
-        using var p = Process.Start(psi)!;
-        var stderr = await p.StandardError.ReadToEndAsync();
-        await p.WaitForExitAsync();
-        Assert.Equal(1, p.ExitCode);
+        var (exitCode, stderr) = await AppProcess.RunAsync(new Dictionary<string, string?> { ["ConnectionStrings__Backstage"] = null });
+        Assert.Equal(1, exitCode);
         Assert.Contains("ConnectionStrings__Backstage", stderr);
         Assert.DoesNotContain("   at ", stderr); // a message, not a stack trace
     }
@@ -130,5 +123,37 @@ public sealed class ReadinessTests(UnwritableStorageFactory factory) : IClassFix
         var http = factory.Anonymous();
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await http.GetAsync("/health/ready")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health/live")).StatusCode);
+    }
+}
+
+/// <summary>
+/// Issue 9, item 14: an operator command with a bad connection string printed an unhandled exception and exited 134.
+/// It now prints one line saying what is wrong and which setting fixes it, and exits 1. Run as a real process.
+/// </summary>
+public sealed class OperatorCommandTests(BackstageFactory factory) : IClassFixture<BackstageFactory>
+{
+    public static TheoryData<string, string, string> BadConnections => new()
+    {
+        { "migrate", "Database=no_such_database_", "does not exist" },
+        { "admin create --email ops@example.test", "Database=no_such_database_", "Create it" },
+        { "migrate", "Username=no_such_role_", "refused user" },
+        { "admin create --email ops@example.test", "Username=no_such_role_", "Fix Username= and Password=" },
+    };
+
+    [Theory, MemberData(nameof(BadConnections))]
+    public async Task A_bad_connection_string_gives_one_line_and_a_non_zero_exit(string command, string change, string expected)
+    {
+        var (key, value) = (change.Split('=')[0], change.Split('=')[1] + Guid.NewGuid().ToString("N")[..6]);
+        var connection = new Npgsql.NpgsqlConnectionStringBuilder(factory.ConnectionString) { [key] = value }.ConnectionString;
+        var (exitCode, stderr) = await AppProcess.RunAsync(
+            new Dictionary<string, string?> { ["ConnectionStrings__Backstage"] = connection, ["BACKSTAGE_ADMIN_PASSWORD"] = "a-long-operator-password" },
+            command.Split(' '));
+
+        Assert.Equal(1, exitCode);
+        var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(lines.Length == 1, $"expected one line, got:\n{stderr}");
+        Assert.Contains(expected, lines[0]);
+        Assert.Contains(value, lines[0]);
+        Assert.Contains("ConnectionStrings__Backstage", lines[0]);
     }
 }

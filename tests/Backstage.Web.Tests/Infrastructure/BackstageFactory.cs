@@ -24,6 +24,7 @@ public class BackstageFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseEnvironment("Testing");
         builder.UseSetting("ConnectionStrings:Backstage", ConnectionString);
         builder.UseSetting("Backstage:DataDirectory", DataDirectory);
+        builder.UseSetting("Backstage:PublicBaseUrl", ClientOptions.BaseAddress.ToString()); // http://localhost unless a fixture changes it
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         ConfigureSettings(builder);
     }
@@ -60,7 +61,7 @@ public class BackstageFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     /// <summary>A client that never follows redirects, with or without a cookie jar (the in-memory test server; Cluster.NodeFactory uses a real port).</summary>
     protected virtual HttpClient NewClient(bool cookies) =>
-        CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = cookies });
+        CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = ClientOptions.BaseAddress, AllowAutoRedirect = false, HandleCookies = cookies });
 
     /// <summary>A client without redirects or cookies: what an anonymous visitor gets.</summary>
     public HttpClient Anonymous() => NewClient(cookies: false);

@@ -1,5 +1,3 @@
-using System.Security.Claims;
-using Backstage.Web.Accounts;
 using Backstage.Web.Comments;
 using Backstage.Web.Data;
 using Microsoft.AspNetCore.Mvc;
@@ -13,7 +11,7 @@ namespace Backstage.Web.Pages.Comments;
 /// /comments/{id}/delete (their own, any time) and /comments/{id}/report (someone else's approved comment, once).
 /// Another reader's comment, or a held one, answers 404 — guessing ids reveals nothing.
 /// </summary>
-public sealed class ManageModel(BackstageDbContext db, CommentService comments, TimeProvider clock) : PageModel
+public sealed class ManageModel(BackstageDbContext db, CommentPosting comments, TimeProvider clock) : PageModel
 {
     public Comment Comment { get; private set; } = null!;
     public string ArticleTitle { get; private set; } = "";
@@ -23,8 +21,7 @@ public sealed class ManageModel(BackstageDbContext db, CommentService comments, 
     public bool WindowClosed { get; private set; }
     public int EditWindowMinutes { get; private set; }
 
-    private Actor Me => new(User.FindFirstValue(ClaimTypes.NameIdentifier), User.Identity?.Name ?? "reader",
-        User.IsInRole(Roles.Admin) || User.IsInRole(Roles.Editor));
+    private Actor Me => Actor.From(User);
 
     public IActionResult OnGet(long id) => RedirectToPage(null, "Edit", new { id });
 
@@ -38,17 +35,17 @@ public sealed class ManageModel(BackstageDbContext db, CommentService comments, 
     public async Task<IActionResult> OnPostEditAsync(long id, CancellationToken ct)
     {
         if (!await LoadOwnAsync(id, ct)) return NotFound();
-        var (outcome, error, _) = await comments.EditAsync(id, Me, Body ?? "", ct);
-        switch (outcome)
+        var result = await comments.EditAsync(id, Me, Body ?? "", ct);
+        switch (result.Outcome)
         {
-            case CommentService.EditOutcome.Saved:
+            case CommentOutcome.Done:
                 TempData["Flash"] = "Your comment is updated.";
                 return RedirectToPage("/Articles/Show", null, new { slug = ArticleSlug }, $"comment-{id}");
-            case CommentService.EditOutcome.NotFound:
+            case CommentOutcome.NotFound:
                 return NotFound();
             default:
-                Error = error;
-                WindowClosed = outcome == CommentService.EditOutcome.WindowClosed;
+                Error = result.Error;
+                WindowClosed = result.Outcome == CommentOutcome.WindowClosed;
                 Response.StatusCode = WindowClosed ? StatusCodes.Status403Forbidden : StatusCodes.Status400BadRequest;
                 return Page();
         }
@@ -57,7 +54,7 @@ public sealed class ManageModel(BackstageDbContext db, CommentService comments, 
     public async Task<IActionResult> OnPostDeleteAsync(long id, CancellationToken ct)
     {
         if (!await LoadOwnAsync(id, ct)) return NotFound();
-        if (!await comments.DeleteOwnAsync(id, Me, ct)) return NotFound();
+        if (!(await comments.DeleteOwnAsync(id, Me, ct)).Ok) return NotFound();
         TempData["Flash"] = "Your comment is deleted.";
         return RedirectToPage("/Articles/Show", null, new { slug = ArticleSlug }, "comments");
     }
@@ -66,13 +63,14 @@ public sealed class ManageModel(BackstageDbContext db, CommentService comments, 
     {
         var slug = await db.Set<Comment>().Where(c => c.Id == id && c.State == CommentState.Approved).Select(c => c.Article!.Slug).FirstOrDefaultAsync(ct);
         if (slug is null) return NotFound();
-        switch (await comments.ReportAsync(id, Me, reason, ct))
+        var result = await comments.ReportAsync(id, Me, reason, ct);
+        switch (result.Outcome)
         {
-            case CommentService.ReportOutcome.Reported:
+            case CommentOutcome.Done:
                 TempData["Flash"] = "Thanks — a moderator will look at this comment.";
                 break;
-            case CommentService.ReportOutcome.AlreadyReported:
-                TempData["Flash"] = "You have already reported this comment; a moderator will look at it.";
+            case CommentOutcome.AlreadyDone:
+                TempData["Flash"] = result.Error;
                 break;
             default:
                 return NotFound();
@@ -88,7 +86,7 @@ public sealed class ManageModel(BackstageDbContext db, CommentService comments, 
             .Select(c => new { Comment = c, c.Article!.Title, c.Article.Slug }).FirstOrDefaultAsync(ct);
         if (row is null) return false;
         (Comment, ArticleTitle, ArticleSlug) = (row.Comment, row.Title, row.Slug);
-        EditWindowMinutes = (await comments.RulesAsync(ct)).EditWindowMinutes;
+        EditWindowMinutes = (await db.CommentRulesAsync(ct)).EditWindowMinutes;
         WindowClosed = clock.GetUtcNow() > Comment.CreatedAt.AddMinutes(EditWindowMinutes);
         return true;
     }

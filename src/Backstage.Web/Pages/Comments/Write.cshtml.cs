@@ -1,5 +1,3 @@
-using System.Security.Claims;
-using Backstage.Web.Accounts;
 using Backstage.Web.Articles;
 using Backstage.Web.Comments;
 using Backstage.Web.Data;
@@ -15,7 +13,7 @@ namespace Backstage.Web.Pages.Comments;
 /// (header X-Requested-With: fetch): the new comment's HTML fragment, or {"error": "…"} with the same status.
 /// GET shows the form alone, e.g. for replying (?article=slug&amp;reply=id).
 /// </summary>
-public sealed class WriteModel(BackstageDbContext db, CommentService comments, TimeProvider clock, ILogger<WriteModel> log) : PageModel
+public sealed class WriteModel(BackstageDbContext db, CommentPosting comments, TimeProvider clock, ILogger<WriteModel> log) : PageModel
 {
     /// <summary>Only the fields the form owns: no state, no author.</summary>
     public sealed class WriteInput
@@ -34,8 +32,7 @@ public sealed class WriteModel(BackstageDbContext db, CommentService comments, T
     public CommentForm Form { get; private set; } = new();
 
     private bool IsFetch => Request.Headers["X-Requested-With"] == "fetch";
-    private Actor Me => new(User.FindFirstValue(ClaimTypes.NameIdentifier), User.Identity?.Name ?? "reader",
-        User.IsInRole(Roles.Admin) || User.IsInRole(Roles.Editor));
+    private Actor Me => Actor.From(User);
 
     public async Task<IActionResult> OnGetAsync(string? article, long? reply, int? photo, CancellationToken ct)
     {
@@ -62,7 +59,7 @@ public sealed class WriteModel(BackstageDbContext db, CommentService comments, T
 
         var result = await comments.PostAsync(new NewComment(article.Id, Input.Body ?? "", Input.ReplyToId, Input.PhotoId),
             Me, HttpContext.Connection.RemoteIpAddress?.ToString(), ct);
-        if (result.Accepted)
+        if (result.Ok)
         {
             var c = result.Comment!;
             var held = c.State != CommentState.Approved;
@@ -80,10 +77,10 @@ public sealed class WriteModel(BackstageDbContext db, CommentService comments, T
 
         var status = result.Outcome switch
         {
-            PostOutcome.TooFast => StatusCodes.Status429TooManyRequests,
-            PostOutcome.Duplicate => StatusCodes.Status409Conflict,
-            PostOutcome.Banned => StatusCodes.Status403Forbidden,
-            PostOutcome.NotFound => StatusCodes.Status404NotFound,
+            CommentOutcome.TooFast => StatusCodes.Status429TooManyRequests,
+            CommentOutcome.Duplicate => StatusCodes.Status409Conflict,
+            CommentOutcome.Banned => StatusCodes.Status403Forbidden,
+            CommentOutcome.NotFound => StatusCodes.Status404NotFound,
             _ => StatusCodes.Status400BadRequest,
         };
         if (IsFetch) return new JsonResult(new { error = result.Error }) { StatusCode = status };

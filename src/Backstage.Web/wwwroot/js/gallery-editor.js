@@ -6,7 +6,7 @@
     var img = thumb && thumb.querySelector('img');
     var x = card.querySelector('input[name$=".FocalX"]');
     var y = card.querySelector('input[name$=".FocalY"]');
-    var dot = card.querySelector('.focal-dot');
+    var dot = card.querySelector('.focal-dot circle');
     if (!img || !x || !y) return;
     thumb.classList.add('focal-pickable');
     thumb.title = 'Click to set the focal point used for crops';
@@ -21,8 +21,8 @@
       x.value = (Math.round(fx * 1000) / 10).toString();
       y.value = (Math.round(fy * 1000) / 10).toString();
       if (dot) {
-        dot.style.left = ((left - box.left + fx * w) / box.width * 100) + '%';
-        dot.style.top = ((top - box.top + fy * h) / box.height * 100) + '%';
+        dot.setAttribute('cx', ((left - box.left + fx * w) / box.width * 100) + '%');
+        dot.setAttribute('cy', ((top - box.top + fy * h) / box.height * 100) + '%');
       }
     });
   });

@@ -66,7 +66,6 @@
     for (const el of picture.querySelectorAll('source, img')) el.setAttribute('sizes', '100vw');
     const img = picture.querySelector('img');
     img.removeAttribute('loading');
-    img.removeAttribute('style');
     img.className = 'lb-img';
     stage.replaceChildren(picture);
     caption.textContent = figure?.querySelector('.caption')?.textContent ?? '';

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Backstage.Web.Comments;
 using Backstage.Web.Data;
 using Microsoft.AspNetCore.Mvc;
@@ -12,7 +11,7 @@ namespace Backstage.Web.Areas.Admin.Pages.Moderation;
 /// One form holds the whole table, so bulk selection works without JavaScript: "act" is either a bulk decision
 /// ("approve") applied to the ticked ids, or a single one ("approve:123") from a row's own button.
 /// </summary>
-public sealed class IndexModel(BackstageDbContext db, CommentService comments) : PageModel
+public sealed class IndexModel(BackstageDbContext db, CommentModeration comments) : PageModel
 {
     public const string Queue = "queue";
     public static readonly string[] Filters = [Queue, "pending", "reported", "approved", "spam", "trash", "all"];
@@ -32,19 +31,19 @@ public sealed class IndexModel(BackstageDbContext db, CommentService comments) :
     public bool ReaderBanned { get; private set; }
     public string Filter => Filters.Contains(State) ? State! : Queue;
 
-    private Actor Me => new(User.FindFirstValue(ClaimTypes.NameIdentifier), User.Identity?.Name ?? "admin", true);
+    private Actor Me => Actor.From(User);
 
     public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
 
     public async Task<IActionResult> OnPostAsync(string? act, long[]? ids, string? reason, CancellationToken ct)
     {
         var parts = (act ?? "").Split(':', 2);
-        CommentService.Decision? decision = parts[0] switch
+        ModerationDecision? decision = parts[0] switch
         {
-            "approve" => CommentService.Decision.Approve,
-            "spam" => CommentService.Decision.Spam,
-            "trash" => CommentService.Decision.Trash,
-            "restore" => CommentService.Decision.Restore,
+            "approve" => ModerationDecision.Approve,
+            "spam" => ModerationDecision.Spam,
+            "trash" => ModerationDecision.Trash,
+            "restore" => ModerationDecision.Restore,
             _ => null,
         };
         if (decision is null) return BadRequest();
@@ -54,11 +53,11 @@ public sealed class IndexModel(BackstageDbContext db, CommentService comments) :
             TempData["Flash"] = "Tick at least one comment first.";
             return RedirectToPage(new { State, Article, Reader });
         }
-        var n = await comments.ModerateAsync(targets, decision.Value, Me, string.IsNullOrWhiteSpace(reason) ? null : reason.Trim(), ct);
+        var n = (await comments.ModerateAsync(targets, decision.Value, Me, string.IsNullOrWhiteSpace(reason) ? null : reason.Trim(), ct)).Changed;
         var verb = decision switch
         {
-            CommentService.Decision.Approve => "Approved", CommentService.Decision.Spam => "Marked as spam",
-            CommentService.Decision.Trash => "Moved to trash", _ => "Restored to pending",
+            ModerationDecision.Approve => "Approved", ModerationDecision.Spam => "Marked as spam",
+            ModerationDecision.Trash => "Moved to trash", _ => "Restored to pending",
         };
         TempData["Flash"] = n == 0 ? "Nothing changed." : $"{verb}: {n} comment{(n == 1 ? "" : "s")}.";
         return RedirectToPage(new { State, Article, Reader });
@@ -68,7 +67,7 @@ public sealed class IndexModel(BackstageDbContext db, CommentService comments) :
     {
         var email = await db.Users.Where(u => u.Id == userId).Select(u => u.Email).FirstOrDefaultAsync(ct);
         if (email is null) return NotFound();
-        TempData["Flash"] = await comments.BanAsync(userId, Me, reason, ct)
+        TempData["Flash"] = (await comments.BanAsync(userId, Me, reason, ct)).Ok
             ? $"{email} is banned from commenting; their pending comments went to trash."
             : $"{email} could not be banned (already banned, or it is you).";
         return RedirectToPage(new { State, Article, Reader });
@@ -78,7 +77,7 @@ public sealed class IndexModel(BackstageDbContext db, CommentService comments) :
     {
         var email = await db.Users.Where(u => u.Id == userId).Select(u => u.Email).FirstOrDefaultAsync(ct);
         if (email is null) return NotFound();
-        TempData["Flash"] = await comments.UnbanAsync(userId, Me, ct) ? $"{email} may comment again." : $"{email} was not banned.";
+        TempData["Flash"] = (await comments.UnbanAsync(userId, Me, ct)).Ok ? $"{email} may comment again." : $"{email} was not banned.";
         return RedirectToPage(new { State, Article, Reader });
     }
 
@@ -116,7 +115,7 @@ public sealed class IndexModel(BackstageDbContext db, CommentService comments) :
         if (!string.IsNullOrEmpty(Reader))
         {
             ReaderLabel = await db.Users.Where(u => u.Id == Reader).Select(u => u.DisplayName + " <" + u.Email + ">").FirstOrDefaultAsync(ct);
-            ReaderBanned = await comments.IsBannedAsync(Reader, ct);
+            ReaderBanned = await db.IsBannedAsync(Reader, ct);
         }
     }
 }

@@ -1,13 +1,13 @@
 using System.ComponentModel.DataAnnotations;
-using System.Security.Claims;
 using Backstage.Web.Comments;
+using Backstage.Web.Data;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Backstage.Web.Areas.Admin.Pages.Rules;
 
 /// <summary>The automatic comment rules (/admin/rules). Saving writes a "rules-changed" audit entry.</summary>
-public sealed class IndexModel(CommentService comments) : PageModel
+public sealed class IndexModel(BackstageDbContext db, CommentModeration comments) : PageModel
 {
     public sealed class RulesInput
     {
@@ -26,7 +26,7 @@ public sealed class IndexModel(CommentService comments) : PageModel
 
     public async Task OnGetAsync(CancellationToken ct)
     {
-        var r = await comments.RulesAsync(ct);
+        var r = await db.CommentRulesAsync(ct);
         Input = new RulesInput
         {
             HoldFirstComment = r.HoldFirstComment, MaxLinks = r.MaxLinks, ModerationWords = r.ModerationWords, BlockWords = r.BlockWords,
@@ -46,7 +46,7 @@ public sealed class IndexModel(CommentService comments) : PageModel
             MinSecondsBetweenComments = Input.MinSecondsBetweenComments, MaxCommentsPerHour = Input.MaxCommentsPerHour,
             MaxCommentsPerHourPerIp = Input.MaxCommentsPerHourPerIp, EditWindowMinutes = Input.EditWindowMinutes,
             TrashRetentionDays = Input.TrashRetentionDays,
-        }, new Actor(User.FindFirstValue(ClaimTypes.NameIdentifier), User.Identity?.Name ?? "admin", true), ct);
+        }, Actor.From(User), ct);
         TempData["Flash"] = "Comment rules saved.";
         return RedirectToPage();
     }
