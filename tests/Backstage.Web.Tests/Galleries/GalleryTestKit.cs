@@ -16,9 +16,12 @@ using NetVips;
 namespace Backstage.Web.Tests.Galleries;
 
 /// <summary>Hosted workers off (tests drive the queue), immediate retries, small upload limits.</summary>
-public sealed class GalleryFactory : BackstageFactory
+public class GalleryFactory : BackstageFactory
 {
     public const long MaxFileBytes = 3 * 1024 * 1024;
+
+    public GalleryFactory() { }
+    protected GalleryFactory(GalleryFactory previous) : base(previous) { }
 
     protected override void ConfigureSettings(IWebHostBuilder builder)
     {
