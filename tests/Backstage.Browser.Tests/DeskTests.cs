@@ -1,6 +1,4 @@
-using Backstage.Media;
 using Backstage.Web.Accounts;
-using Backstage.Web.Shows;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -12,32 +10,15 @@ public sealed class DeskTests(BrowserFixture app) : IClassFixture<BrowserFixture
     [Fact]
     public async Task An_editor_publishes_new_photos_of_a_live_gallery_after_fixing_them_then_takes_one_down()
     {
-        var show = new Show
-        {
-            Designer = "Courreges", Season = "Fall/Winter 2025", City = "Paris", Date = new DateOnly(2025, 3, 5),
-            Slug = "courreges-" + Guid.NewGuid().ToString("N")[..6], Status = ShowStatus.Published, PublishAt = DateTimeOffset.UtcNow.AddMinutes(-1),
-        };
-        await app.WithDbAsync(async db => { db.Shows.Add(show); await db.SaveChangesAsync(); });
-        var dir = Directory.CreateTempSubdirectory("desk-browser-").FullName;
-        var files = Enumerable.Range(1, 3).Select(i =>
-        {
-            var path = Path.Combine(dir, $"DSC_{i:0000}.jpg");
-            DemoImages.WriteJpeg(path, seed: 700 + i, width: 1200, height: 800);
-            return path;
-        }).ToArray();
+        var show = await app.LiveShowAsync("Courreges");
+        var (dir, files) = BrowserFixture.WriteJpegs("DSC", 3, seed: 700);
 
         var editor = await app.NewPageAsync(await app.CreateUserAsync(Roles.Editor));
         await editor.GotoAsync($"/studio/shows/{show.Id}/gallery");
         await editor.Locator("#gallery-files").SetInputFilesAsync(files);
         await editor.GetByRole(AriaRole.Button, new() { Name = "Upload" }).ClickAsync();
         await Expect(editor.Locator("#gallery-upload-progress li.ok")).ToHaveCountAsync(3);
-        for (int i = 0; i < 120; i++)
-        {
-            await editor.GotoAsync($"/studio/shows/{show.Id}/gallery");
-            if (await editor.Locator(".photo-status .status-ready").CountAsync() == 3) break;
-            await Task.Delay(1000);
-        }
-        await Expect(editor.Locator(".photo-status .status-ready")).ToHaveCountAsync(3);
+        await BrowserFixture.WaitForReadyAsync(editor, show.Id, 3);
 
         // The gallery is live, but the new photos are not: readers see none of them.
         var reader = await app.NewPageAsync();
