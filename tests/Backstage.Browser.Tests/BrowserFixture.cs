@@ -60,6 +60,44 @@ public sealed class BrowserFixture : BackstageFactory
         return page;
     }
 
+    /// <summary>A live (Published) show of the given designer, with a unique slug.</summary>
+    public async Task<Backstage.Web.Shows.Show> LiveShowAsync(string designer)
+    {
+        var show = new Backstage.Web.Shows.Show
+        {
+            Designer = designer, Season = "Fall/Winter 2025", City = "Paris", Date = new DateOnly(2025, 3, 4),
+            Slug = designer.ToLowerInvariant() + "-" + Guid.NewGuid().ToString("N")[..6],
+            Status = Backstage.Web.Shows.ShowStatus.Published, PublishAt = DateTimeOffset.UtcNow.AddMinutes(-1),
+        };
+        await WithDbAsync(async db => { db.Shows.Add(show); await db.SaveChangesAsync(); });
+        return show;
+    }
+
+    /// <summary>Writes <paramref name="count"/> generated 1200×800 JPEGs named "{prefix}_0001.jpg"… into a new temp directory.</summary>
+    public static (string Directory, string[] Files) WriteJpegs(string prefix, int count, int seed)
+    {
+        var dir = System.IO.Directory.CreateTempSubdirectory("browser-photos-").FullName;
+        var files = Enumerable.Range(1, count).Select(i =>
+        {
+            var path = Path.Combine(dir, $"{prefix}_{i:0000}.jpg");
+            Backstage.Media.DemoImages.WriteJpeg(path, seed: seed + i, width: 1200, height: 800);
+            return path;
+        }).ToArray();
+        return (dir, files);
+    }
+
+    /// <summary>Reloads the gallery page until <paramref name="count"/> photos are Ready (the background workers render them).</summary>
+    public static async Task WaitForReadyAsync(IPage editor, int showId, int count)
+    {
+        for (int i = 0; i < 120; i++)
+        {
+            await editor.GotoAsync($"/studio/shows/{showId}/gallery");
+            if (await editor.Locator(".photo-status .status-ready").CountAsync() == count) break;
+            await Task.Delay(1000);
+        }
+        await Assertions.Expect(editor.Locator(".photo-status .status-ready")).ToHaveCountAsync(count);
+    }
+
     /// <summary>The screenshots the README shows; each run regenerates them in docs/img.</summary>
     private static readonly HashSet<string> ReadmeShots = ["reader-show-phone", "gallery-studio", "moderation-queue"];
 

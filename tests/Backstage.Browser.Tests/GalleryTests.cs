@@ -1,6 +1,4 @@
-using Backstage.Media;
 using Backstage.Web.Accounts;
-using Backstage.Web.Shows;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -11,19 +9,8 @@ public sealed class GalleryTests(BrowserFixture app) : IClassFixture<BrowserFixt
     [Fact]
     public async Task Editor_uploads_credits_and_publishes_a_gallery_that_an_anonymous_reader_sees_with_picture_sources()
     {
-        var show = new Show
-        {
-            Designer = "Schiaparelli", Season = "Fall/Winter 2025", City = "Paris", Date = new DateOnly(2025, 3, 4),
-            Slug = "schiaparelli-" + Guid.NewGuid().ToString("N")[..6], Status = ShowStatus.Published, PublishAt = DateTimeOffset.UtcNow.AddMinutes(-1),
-        };
-        await app.WithDbAsync(async db => { db.Shows.Add(show); await db.SaveChangesAsync(); });
-        var dir = Directory.CreateTempSubdirectory("gallery-browser-").FullName;
-        var files = Enumerable.Range(1, 3).Select(i =>
-        {
-            var path = Path.Combine(dir, $"IMG_{i:0000}.jpg");
-            DemoImages.WriteJpeg(path, seed: 500 + i, width: 1200, height: 800);
-            return path;
-        }).ToArray();
+        var show = await app.LiveShowAsync("Schiaparelli");
+        var (dir, files) = BrowserFixture.WriteJpegs("IMG", 3, seed: 500);
         File.WriteAllText(Path.Combine(dir, "IMG_0412.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>");
 
         var editor = await app.NewPageAsync(await app.CreateUserAsync(Roles.Editor));
@@ -34,14 +21,7 @@ public sealed class GalleryTests(BrowserFixture app) : IClassFixture<BrowserFixt
         await Expect(editor.Locator("#gallery-upload-progress li.ok")).ToHaveCountAsync(3);
         await Expect(editor.Locator("#gallery-upload-progress li.refused")).ToContainTextAsync("IMG_0412.svg: not a supported image (looks like SVG)");
 
-        // Wait for the background workers to render them.
-        for (int i = 0; i < 120; i++)
-        {
-            await editor.GotoAsync($"/studio/shows/{show.Id}/gallery");
-            if (await editor.Locator(".photo-status .status-ready").CountAsync() == 3) break;
-            await Task.Delay(1000);
-        }
-        await Expect(editor.Locator(".photo-status .status-ready")).ToHaveCountAsync(3);
+        await BrowserFixture.WaitForReadyAsync(editor, show.Id, 3);
 
         // Bulk credit, then alt text for each.
         foreach (var box in await editor.Locator("input[type=checkbox][name$='.Selected']").AllAsync()) await box.CheckAsync();

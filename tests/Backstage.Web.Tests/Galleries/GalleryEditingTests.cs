@@ -91,7 +91,12 @@ public sealed class GalleryEditingTests(GalleryFactory factory) : IClassFixture<
         // Cover, then delete the cover.
         await PostEditorAsync(editor, show.Id, $"cover:{photos[1].Id}");
         Assert.Equal(photos[1].Id, await factory.WithDbAsync(db => db.Set<Gallery>().Where(g => g.ShowId == show.Id).Select(g => g.CoverPhotoId).SingleAsync()));
-        await PostEditorAsync(editor, show.Id, $"delete:{photos[1].Id}");
+        // The cover is in use: the gallery's Delete asks first (on the photo's page), "Delete anyway" deletes.
+        var ask = await PostEditorAsync(editor, show.Id, $"delete:{photos[1].Id}");
+        Assert.Equal($"/studio/photos/{photos[1].Id}?confirm=delete", ask.Headers.Location!.OriginalString);
+        var confirm = await editor.GetDocumentAsync(ask.Headers.Location.OriginalString);
+        Assert.Contains("Cover of At Dior", confirm.QuerySelector("[role=alert]")!.TextContent);
+        await editor.PostFormAsync(ask.Headers.Location.OriginalString, [new("confirmed", "true")], $"/studio/photos/{photos[1].Id}?handler=delete");
         var left = await factory.PhotosAsync(show.Id);
         Assert.Equal([photos[0].Id, photos[2].Id], left.Select(p => p.Id));
         Assert.Equal([1, 2], left.Select(p => p.Position));

@@ -21,6 +21,9 @@ public class GalleryFactory : BackstageFactory
 {
     public const long MaxFileBytes = 3 * 1024 * 1024;
 
+    public GalleryFactory() { }
+    protected GalleryFactory(GalleryFactory previous) : base(previous) { }
+
     protected override void ConfigureSettings(IWebHostBuilder builder)
     {
         builder.UseSetting("Backstage:Jobs:Workers", "0");

@@ -16,8 +16,25 @@ public class BackstageFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public const string Password = "correct-horse-battery";
     public string ConnectionString { get; protected set; } = "";
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "backstage-test-data-" + Guid.NewGuid().ToString("N")[..12]);
+    /// <summary>Set by <see cref="BackstageFactory(BackstageFactory)"/>: a restart keeps the database and files.</summary>
+    private readonly bool _restarted;
+    /// <summary>Leave the data directory in place on dispose (another factory restarts on it).</summary>
+    public bool KeepDataDirectory { get; set; }
 
-    public virtual async Task InitializeAsync() => ConnectionString = await TestDatabase.CreateAsync();
+    public BackstageFactory() { }
+
+    /// <summary>A new app process on the same database and data directory as <paramref name="previous"/>: a restart.</summary>
+    protected BackstageFactory(BackstageFactory previous)
+    {
+        ConnectionString = previous.ConnectionString;
+        DataDirectory = previous.DataDirectory;
+        _restarted = true;
+    }
+
+    public virtual async Task InitializeAsync()
+    {
+        if (!_restarted) ConnectionString = await TestDatabase.CreateAsync();
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -35,6 +52,7 @@ public class BackstageFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public new virtual async Task DisposeAsync()
     {
         await base.DisposeAsync();
+        if (KeepDataDirectory) return;
         try { Directory.Delete(DataDirectory, recursive: true); } catch (DirectoryNotFoundException) { }
     }
 
