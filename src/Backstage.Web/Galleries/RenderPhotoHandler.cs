@@ -41,7 +41,7 @@ internal sealed class RenderPhotoHandler(BackstageDbContext db, IImageProcessor 
         await cache.InvalidateAsync(ct);
     }
 
-    private async Task<List<(string Prefix, RenderResult Result)>> RenderToStoreAsync(Photo photo, string work, CancellationToken ct)
+    private async Task<List<(string? FocalKey, RenderResult Result)>> RenderToStoreAsync(Photo photo, string work, CancellationToken ct)
     {
         var originalKey = MediaKeys.Original(photo.Sha256);
         var local = store.LocalPath(originalKey); // a file-system store is read in place
@@ -61,14 +61,14 @@ internal sealed class RenderPhotoHandler(BackstageDbContext db, IImageProcessor 
         var output = Path.Combine(work, "out");
 
         // Width renditions do not depend on the focal point: render only the missing ones (plus one for the placeholder).
-        List<(string Prefix, RenderResult Result)> results;
+        List<(string? FocalKey, RenderResult Result)> results;
         try
         {
             results = await Task.Run(() =>
             {
-                var list = new List<(string Prefix, RenderResult Result)>();
-                list.Add((focalKey + "/", images.Render(source, crops, focal, Path.Combine(output, focalKey))));
-                if (widths.Count > 0) list.Add(("", images.Render(source, widths, focal, output)));
+                var list = new List<(string? FocalKey, RenderResult Result)>();
+                list.Add((focalKey, images.Render(source, crops, focal, Path.Combine(output, focalKey))));
+                if (widths.Count > 0) list.Add((null, images.Render(source, widths, focal, output)));
                 return list;
             }, ct);
         }
@@ -76,23 +76,23 @@ internal sealed class RenderPhotoHandler(BackstageDbContext db, IImageProcessor 
         {
             throw new PermanentJobException(e.Reason); // the image itself is bad: retrying cannot help
         }
-        foreach (var (prefix, result) in results)
+        foreach (var (cropFocalKey, result) in results)
             foreach (var f in result.Files)
-                await store.PutFileAsync(MediaKeys.Rendition(photo.Id, prefix + f.Spec), f.Path, f.ContentType, ct);
+                await store.PutFileAsync(MediaKeys.Rendition(photo.Id, new RenditionKey(cropFocalKey, RenditionSpec.Parse(f.Spec)).Name), f.Path, f.ContentType, ct);
         return results;
     }
 
-    private async Task RecordAsync(Photo photo, List<(string Prefix, RenderResult Result)> results, CancellationToken ct)
+    private async Task RecordAsync(Photo photo, List<(string? FocalKey, RenderResult Result)> results, CancellationToken ct)
     {
         var focalKey = photo.FocalKey;
         var now = clock.GetUtcNow();
         var placeholder = results[^1].Result;
         await db.InTransactionAsync(async () =>
         {
-            foreach (var (prefix, result) in results)
+            foreach (var (focal, result) in results)
             foreach (var f in result.Files)
             {
-                var spec = prefix + f.Spec;
+                var spec = new RenditionKey(focal, RenditionSpec.Parse(f.Spec)).Name;
                 await db.Database.ExecuteSqlInterpolatedAsync($"""
                     INSERT INTO renditions (photo_id, spec, width, height, bytes, content_type, created_at)
                     VALUES ({photo.Id}, {spec}, {f.Width}, {f.Height}, {f.Bytes}, {f.ContentType}, {now})
@@ -101,9 +101,9 @@ internal sealed class RenderPhotoHandler(BackstageDbContext db, IImageProcessor 
                     """, ct);
             }
             // Crops of an older focal point are no longer referenced; the sweeper removes their files later.
-            var cropPrefix = focalKey + "/";
-            await db.Set<Rendition>().Where(r => r.PhotoId == photo.Id && r.Spec.StartsWith("f") && !r.Spec.StartsWith("fill") && !r.Spec.StartsWith(cropPrefix))
-                .ExecuteDeleteAsync(ct);
+            var stale = (await db.Set<Rendition>().Where(r => r.PhotoId == photo.Id).Select(r => r.Spec).ToListAsync(ct))
+                .Where(s => RenditionKey.TryParse(s, out var key) && key.FocalKey is not null && key.FocalKey != focalKey).ToList();
+            await db.Set<Rendition>().Where(r => r.PhotoId == photo.Id && stale.Contains(r.Spec)).ExecuteDeleteAsync(ct);
             await db.Set<Photo>().Where(p => p.Id == photo.Id).ExecuteUpdateAsync(s => s
                 .SetProperty(p => p.Status, PhotoStatus.Ready)
                 .SetProperty(p => p.LastError, (string?)null)
