@@ -60,10 +60,9 @@ internal sealed class GalleryEmbedRenderer(BackstageDbContext db, GalleryVisibil
 
     internal static void AppendFigure(StringBuilder html, Photo p, bool eager, HtmlEncoder enc, string? pageUrl = null)
     {
-        var widths = p.Renditions.Where(r => r.Spec.StartsWith('w')).ToList();
-        string SrcSet(string ext) => string.Join(", ", widths.Where(r => r.Spec.EndsWith("." + ext, StringComparison.Ordinal))
-            .OrderBy(r => r.Width).Select(r => $"{MediaEndpoints.Url(p.Id, r.Spec)} {r.Width.ToString(CultureInfo.InvariantCulture)}w"));
-        var jpgs = widths.Where(r => r.Spec.EndsWith(".jpg", StringComparison.Ordinal)).OrderBy(r => r.Width).ToList();
+        var renditions = PhotoRenditions.Of(p);
+        string SrcSet(string ext) => string.Join(", ", renditions.Widths(ext).Select(r => $"{r.Url} {r.Width.ToString(CultureInfo.InvariantCulture)}w"));
+        var jpgs = renditions.Widths("jpg");
         var fallback = jpgs.LastOrDefault(r => r.Width <= 1280) ?? jpgs.LastOrDefault();
         if (fallback is null) return;
         html.Append("<figure class=\"gallery-photo\" id=\"photo-").Append(p.Id.ToString(CultureInfo.InvariantCulture)).Append("\">");
@@ -81,7 +80,7 @@ internal sealed class GalleryEmbedRenderer(BackstageDbContext db, GalleryVisibil
             if (set.Length > 0)
                 html.Append("<source type=\"").Append(type).Append("\" srcset=\"").Append(enc.Encode(set)).Append("\" sizes=\"").Append(Sizes).Append("\">");
         }
-        html.Append("<img src=\"").Append(enc.Encode(MediaEndpoints.Url(p.Id, fallback.Spec))).Append("\" srcset=\"").Append(enc.Encode(SrcSet("jpg")))
+        html.Append("<img src=\"").Append(enc.Encode(fallback.Url)).Append("\" srcset=\"").Append(enc.Encode(SrcSet("jpg")))
             .Append("\" sizes=\"").Append(Sizes).Append("\" width=\"").Append(p.Width.ToString(CultureInfo.InvariantCulture))
             .Append("\" height=\"").Append(p.Height.ToString(CultureInfo.InvariantCulture))
             .Append("\" alt=\"").Append(p.Decorative ? "" : enc.Encode(p.AltText ?? "")).Append('"');

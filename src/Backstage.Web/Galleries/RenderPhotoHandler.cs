@@ -41,7 +41,7 @@ internal sealed class RenderPhotoHandler(BackstageDbContext db, IImageProcessor 
         await cache.InvalidateAsync(ct);
     }
 
-    private async Task<(List<(string Prefix, RenderResult Result)> Results, long? Hash)> RenderToStoreAsync(Photo photo, string work, CancellationToken ct)
+    private async Task<(List<(string? FocalKey, RenderResult Result)> Results, long? Hash)> RenderToStoreAsync(Photo photo, string work, CancellationToken ct)
     {
         var originalKey = MediaKeys.Original(photo.Sha256);
         var local = store.LocalPath(originalKey); // a file-system store is read in place
@@ -61,15 +61,15 @@ internal sealed class RenderPhotoHandler(BackstageDbContext db, IImageProcessor 
         var output = Path.Combine(work, "out");
 
         // Width renditions do not depend on the focal point: render only the missing ones (plus one for the placeholder).
-        List<(string Prefix, RenderResult Result)> results;
+        List<(string? FocalKey, RenderResult Result)> results;
         long? hash;
         try
         {
             (results, hash) = await Task.Run(() =>
             {
-                var list = new List<(string Prefix, RenderResult Result)>();
-                list.Add((focalKey + "/", images.Render(source, crops, focal, Path.Combine(output, focalKey))));
-                if (widths.Count > 0) list.Add(("", images.Render(source, widths, focal, output)));
+                var list = new List<(string? FocalKey, RenderResult Result)>();
+                list.Add((focalKey, images.Render(source, crops, focal, Path.Combine(output, focalKey))));
+                if (widths.Count > 0) list.Add((null, images.Render(source, widths, focal, output)));
                 // The perceptual hash ("looks like #12") from the smallest new width rendition: a few ms, any source format.
                 var smallest = list.SelectMany(r => r.Result.Files).Where(f => f.Spec.StartsWith('w')).OrderBy(f => f.Width).FirstOrDefault();
                 return (list, smallest is null ? (long?)null : PerceptualHash.Compute(smallest.Path));
@@ -79,23 +79,23 @@ internal sealed class RenderPhotoHandler(BackstageDbContext db, IImageProcessor 
         {
             throw new PermanentJobException(e.Reason); // the image itself is bad: retrying cannot help
         }
-        foreach (var (prefix, result) in results)
+        foreach (var (cropFocalKey, result) in results)
             foreach (var f in result.Files)
-                await store.PutFileAsync(MediaKeys.Rendition(photo.Id, prefix + f.Spec), f.Path, f.ContentType, ct);
+                await store.PutFileAsync(MediaKeys.Rendition(photo.Id, new RenditionKey(cropFocalKey, RenditionSpec.Parse(f.Spec)).Name), f.Path, f.ContentType, ct);
         return (results, hash);
     }
 
-    private async Task RecordAsync(Photo photo, List<(string Prefix, RenderResult Result)> results, long? hash, CancellationToken ct)
+    private async Task RecordAsync(Photo photo, List<(string? FocalKey, RenderResult Result)> results, long? hash, CancellationToken ct)
     {
         var focalKey = photo.FocalKey;
         var now = clock.GetUtcNow();
         var placeholder = results[^1].Result;
         await db.InTransactionAsync(async () =>
         {
-            foreach (var (prefix, result) in results)
+            foreach (var (focal, result) in results)
             foreach (var f in result.Files)
             {
-                var spec = prefix + f.Spec;
+                var spec = new RenditionKey(focal, RenditionSpec.Parse(f.Spec)).Name;
                 await db.Database.ExecuteSqlInterpolatedAsync($"""
                     INSERT INTO renditions (photo_id, spec, width, height, bytes, content_type, created_at)
                     VALUES ({photo.Id}, {spec}, {f.Width}, {f.Height}, {f.Bytes}, {f.ContentType}, {now})
@@ -104,9 +104,9 @@ internal sealed class RenderPhotoHandler(BackstageDbContext db, IImageProcessor 
                     """, ct);
             }
             // Crops of an older focal point are no longer referenced; the sweeper removes their files later.
-            var cropPrefix = focalKey + "/";
-            await db.Set<Rendition>().Where(r => r.PhotoId == photo.Id && r.Spec.StartsWith("f") && !r.Spec.StartsWith("fill") && !r.Spec.StartsWith(cropPrefix))
-                .ExecuteDeleteAsync(ct);
+            var stale = (await db.Set<Rendition>().Where(r => r.PhotoId == photo.Id).Select(r => r.Spec).ToListAsync(ct))
+                .Where(s => RenditionKey.TryParse(s, out var key) && key.FocalKey is not null && key.FocalKey != focalKey).ToList();
+            await db.Set<Rendition>().Where(r => r.PhotoId == photo.Id && stale.Contains(r.Spec)).ExecuteDeleteAsync(ct);
             if (hash is { } h)
                 await db.Database.ExecuteSqlInterpolatedAsync($"""
                     INSERT INTO photo_file_facts (photo_id, from_file, perceptual_hash) VALUES ({photo.Id}, ARRAY[]::text[], {h})

@@ -16,21 +16,6 @@ namespace Backstage.Web.Reader;
 /// </summary>
 public sealed class PhotoCatalog(BackstageDbContext db, GalleryVisibility visibility) : IReaderImages
 {
-    /// <summary>A crop rendition's URL (current focal variant), or null while it is not rendered.</summary>
-    public static Rendition? Crop(Photo p, RenditionSpec spec)
-    {
-        var name = "/" + spec.Name;
-        return p.Renditions.FirstOrDefault(r => r.Spec == p.RenderedFocalKey + name)
-               ?? p.Renditions.Where(r => r.Spec.EndsWith(name, StringComparison.Ordinal)).MaxBy(r => r.CreatedAt);
-    }
-
-    /// <summary>The largest JPEG width rendition no wider than <paramref name="maxWidth"/> (else the smallest).</summary>
-    public static Rendition? Jpeg(Photo p, int maxWidth)
-    {
-        var jpgs = p.Renditions.Where(r => r.Spec.StartsWith('w') && r.Spec.EndsWith(".jpg", StringComparison.Ordinal)).OrderBy(r => r.Width).ToList();
-        return jpgs.LastOrDefault(r => r.Width <= maxWidth) ?? jpgs.FirstOrDefault();
-    }
-
     public static string? Alt(Photo p) => p.Decorative ? "" : p.AltText;
 
     public Task<bool> CanSeeAsync(int showId, CancellationToken ct) => visibility.CanSeeShowAsync(showId, ct);
@@ -98,10 +83,10 @@ public sealed class PhotoCatalog(BackstageDbContext db, GalleryVisibility visibi
     }
 
     public static ReaderImage? CoverImage(Photo p) =>
-        Crop(p, RenditionPlanner.Grid) is { } r ? new ReaderImage(MediaEndpoints.Url(p.Id, r.Spec), r.ContentType, r.Width, r.Height, Alt(p)) : null;
+        PhotoRenditions.Of(p).Crop(RenditionPlanner.Grid) is { } r ? new ReaderImage(r.Url, r.ContentType, r.Width, r.Height, Alt(p)) : null;
 
     public static MetaImage? ShareImage(Photo p) =>
-        Crop(p, RenditionPlanner.OpenGraph) is { } r ? new MetaImage(MediaEndpoints.Url(p.Id, r.Spec), r.Width, r.Height, Alt(p)) : null;
+        PhotoRenditions.Of(p).Crop(RenditionPlanner.OpenGraph) is { } r ? new MetaImage(r.Url, r.Width, r.Height, Alt(p)) : null;
 
     async Task<IReadOnlyDictionary<int, ReaderImage>> IReaderImages.ArticleCoversAsync(IReadOnlyCollection<Article> articles, CancellationToken ct)
     {
@@ -121,8 +106,8 @@ public sealed class PhotoCatalog(BackstageDbContext db, GalleryVisibility visibi
             .OrderBy(p => p.ShowId).ThenBy(p => p.Position).ThenBy(p => p.Id).ToListAsync(ct);
         var pages = new List<SitemapPhotoPage>();
         foreach (var p in photos)
-            if (Jpeg(p, 1920) is { } image)
-                pages.Add(new SitemapPhotoPage(Photo.PageUrl(slugs[p.ShowId], p.Position), MediaEndpoints.Url(p.Id, image.Spec), p.UpdatedAt));
+            if (PhotoRenditions.Of(p).Jpeg(1920) is { } image)
+                pages.Add(new SitemapPhotoPage(Photo.PageUrl(slugs[p.ShowId], p.Position), image.Url, p.UpdatedAt));
         return pages;
     }
 }

@@ -27,16 +27,16 @@ namespace Backstage.Web.Tests.Cluster;
 /// reaches a node within the tests' deadlines came by NOTIFY — except a job whose lease ran out, which only polling finds
 /// (<paramref name="lease"/> sets both the lease and the job polling interval).
 /// </summary>
-public sealed class NodeFactory(string connectionString, S3Server s3, int workers, TimeSpan? lease = null) : GalleryFactory
+public sealed class NodeFactory(string connectionString, S3Server s3, int workers, TimeSpan? lease = null) : Storage.S3GalleryFactoryOn(connectionString, s3)
 {
     public static readonly TimeSpan SlowPoll = TimeSpan.FromMinutes(10);
 
-    public override Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        ConnectionString = connectionString;
+        await base.InitializeAsync();
         UseKestrel(0);
         StartServer();
-        return Services.GetRequiredService<ClusterEvictions>().Listening.WaitAsync(TimeSpan.FromSeconds(60));
+        await Services.GetRequiredService<ClusterEvictions>().Listening.WaitAsync(TimeSpan.FromSeconds(60));
     }
 
     protected override HttpClient NewClient(bool cookies) =>
@@ -48,7 +48,6 @@ public sealed class NodeFactory(string connectionString, S3Server s3, int worker
     protected override void ConfigureSettings(IWebHostBuilder builder)
     {
         base.ConfigureSettings(builder);
-        s3.Configure(builder);
         builder.UseSetting("Backstage:Jobs:Workers", workers.ToString());
         builder.UseSetting("Backstage:Jobs:PollInterval", (lease ?? SlowPoll).ToString());
         builder.UseSetting("Backstage:Cluster:PollInterval", SlowPoll.ToString());

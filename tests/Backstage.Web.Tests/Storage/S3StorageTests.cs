@@ -38,6 +38,22 @@ public sealed class S3GalleryFactory : GalleryFactory
     }
 }
 
+/// <summary>The gallery test app on a given database and S3 server (a restored backup, a second node).</summary>
+public class S3GalleryFactoryOn(string connectionString, S3Server s3) : GalleryFactory
+{
+    public override Task InitializeAsync()
+    {
+        ConnectionString = connectionString;
+        return Task.CompletedTask;
+    }
+
+    protected override void ConfigureSettings(IWebHostBuilder builder)
+    {
+        base.ConfigureSettings(builder);
+        s3.Configure(builder);
+    }
+}
+
 public sealed class S3StorageTests(S3GalleryFactory factory) : IClassFixture<S3GalleryFactory>
 {
     [Fact]

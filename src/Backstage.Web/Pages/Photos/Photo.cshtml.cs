@@ -54,8 +54,8 @@ public sealed class PhotoModel(BackstageDbContext db, PhotoCatalog catalog, Site
 
         var path = Galleries.Photo.PageUrl(show.Slug, Photo.Position);
         var share = PhotoCatalog.ShareImage(Photo);
-        var full = PhotoCatalog.Jpeg(Photo, 1920);
-        var data = ReaderMeta.ImageObject(urls, full is null ? path : MediaEndpoints.Url(Photo.Id, full.Spec), path, Photo.Caption,
+        var full = PhotoRenditions.Of(Photo).Jpeg(1920);
+        var data = ReaderMeta.ImageObject(urls, full is null ? path : full.Url, path, Photo.Caption,
             Photo.CreditName,
             full?.Width, full?.Height);
         data["@context"] = "https://schema.org";
@@ -71,7 +71,7 @@ public sealed class PhotoModel(BackstageDbContext db, PhotoCatalog catalog, Site
             ModifiedTime = Photo.UpdatedAt,
             JsonLd = data,
         };
-        Share = new ShareLinks(urls.Absolute(path), Title, full is null ? null : urls.Absolute(MediaEndpoints.Url(Photo.Id, full.Spec)));
+        Share = new ShareLinks(urls.Absolute(path), Title, full is null ? null : urls.Absolute(full.Url));
         return Page();
     }
 }

@@ -27,8 +27,8 @@ public sealed class ShowModel(BackstageDbContext db, IGalleryEmbedRenderer galle
         GalleryHtml = (await galleries.RenderAsync([slug], ct)).GetValueOrDefault(slug, "");
         var visible = await photos.PhotosAsync(show.Id, ct);
         var cover = visible.Count == 0 ? null : (await photos.ShowCoversAsync([show.Id], ct)).GetValueOrDefault(show.Id) ?? visible[0];
-        var objects = visible.Select(p => (p, Jpeg: PhotoCatalog.Jpeg(p, 1920))).Where(x => x.Jpeg is not null)
-            .Select(x => ReaderMeta.ImageObject(urls, Galleries.MediaEndpoints.Url(x.p.Id, x.Jpeg!.Spec), Galleries.Photo.PageUrl(show.Slug, x.p.Position),
+        var objects = visible.Select(p => (p, Jpeg: Galleries.PhotoRenditions.Of(p).Jpeg(1920))).Where(x => x.Jpeg is not null)
+            .Select(x => ReaderMeta.ImageObject(urls, x.Jpeg!.Url, Galleries.Photo.PageUrl(show.Slug, x.p.Position),
                 x.p.Caption, x.p.CreditName, x.Jpeg.Width, x.Jpeg.Height)).ToList();
         var shareImage = cover is null ? null : PhotoCatalog.ShareImage(cover);
         Meta = ReaderMeta.ForShow(show, urls, shareImage, objects);
