@@ -78,7 +78,7 @@ up() {
     mkdir -p "$CLUSTER_DIR/node$i"
     # exec: the recorded pid is the node's own, so "down" stops exactly it
     (cd "$CLUSTER_DIR/app" && Backstage__DataDirectory="$CLUSTER_DIR/node$i" Backstage__Jobs__Workers=$workers \
-      ASPNETCORE_URLS="http://127.0.0.1:$port" exec dotnet Backstage.Web.dll >"$CLUSTER_DIR/node$i.log" 2>&1 < /dev/null) &
+      Backstage__PublicBaseUrl="http://127.0.0.1:$port" ASPNETCORE_URLS="http://127.0.0.1:$port" exec dotnet Backstage.Web.dll >"$CLUSTER_DIR/node$i.log" 2>&1 < /dev/null) &
     echo $! > "$CLUSTER_DIR/node$i.pid"
   done
   for port in "${PORTS[@]}"; do wait_ready "http://127.0.0.1:$port"; done

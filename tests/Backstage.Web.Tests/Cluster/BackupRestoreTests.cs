@@ -39,7 +39,10 @@ public sealed class BackupRestoreTests : IAsyncLifetime
         var editor = await node.ClientAsync(Roles.Editor);
         await UploadAndShowAsync(editor, show.Id, ("a.jpg", Jpeg(31, 640, 480)), ("b.jpg", Jpeg(32, 480, 640)));
         Assert.Equal(2, await node.DrainAsync());
-        await PostEditorAsync(editor, show.Id, "publish");
+        await PostEditorAsync(editor, show.Id, "publishAll", f =>
+        {
+            for (int i = 0; i < 2; i++) (f[$"Items[{i}].AltText"], f[$"Items[{i}].Credit"]) = ($"Backstage look {i + 1}", "Camille Martin");
+        });
         var article = await node.ArticleAsync("Restored " + ReaderData.Word(), $"Intro.\n\n::: gallery {show.Slug}\n");
         var photos = await node.PhotosAsync(show.Id);
         var urls = new List<string> { "/", $"/articles/{article.Slug}", $"/shows/{show.Slug}", Photo.PageUrl(show.Slug, 1) };

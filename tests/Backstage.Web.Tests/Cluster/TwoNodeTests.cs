@@ -48,6 +48,7 @@ public sealed class NodeFactory(string connectionString, S3Server s3, int worker
     protected override void ConfigureSettings(IWebHostBuilder builder)
     {
         base.ConfigureSettings(builder);
+        builder.UseSetting("Backstage:PublicBaseUrl", "http://127.0.0.1"); // the host of the real Kestrel port the clients use
         builder.UseSetting("Backstage:Jobs:Workers", workers.ToString());
         builder.UseSetting("Backstage:Jobs:PollInterval", (lease ?? SlowPoll).ToString());
         builder.UseSetting("Backstage:Cluster:PollInterval", SlowPoll.ToString());

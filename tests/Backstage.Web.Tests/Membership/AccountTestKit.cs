@@ -32,6 +32,7 @@ public class MailFactory : BackstageFactory
     {
         builder.UseSetting("Backstage:BehindProxy", "true");
         builder.UseSetting("Backstage:PublicBaseUrl", "https://backstage.example");
+        builder.UseSetting("AllowedHosts", "localhost"); // mail links name the public site; the test clients call the in-memory host
         builder.UseSetting("Backstage:Email:Host", "127.0.0.1");
         builder.UseSetting("Backstage:Email:Port", SmtpPort.ToString());
         builder.UseSetting("Backstage:Email:Security", "None");

@@ -184,7 +184,7 @@ public sealed class MailFolderTests(MailFolderFactory factory) : IClassFixture<M
         var file = Assert.Single(Directory.GetFiles(Path.Combine(factory.DataDirectory, "mail"), "*.eml"));
         var text = await File.ReadAllTextAsync(file);
         Assert.Contains("Subject: Your Backstage sign-in link", text);
-        Assert.Contains("http://localhost:5000/account/sign-in-link?token=", text);
+        Assert.Contains(factory.ClientOptions.BaseAddress + "account/sign-in-link?token=", text); // links come from PublicBaseUrl only
         Assert.DoesNotContain(Directory.GetFiles(Path.Combine(factory.DataDirectory, "mail")), f => f.EndsWith(".tmp"));
     }
 
