@@ -48,6 +48,10 @@ public sealed class BrowserFixture : BackstageFactory
         options ??= new BrowserNewContextOptions();
         options.BaseURL = BaseUrl;
         var context = await Browser.NewContextAsync(options);
+        // Waits, not assertions on speed: the suite's web and browser assemblies share two cores, and a PBKDF2 sign-in
+        // next to a crawler can take longer than Playwright's 30 s default.
+        context.SetDefaultTimeout(90_000);
+        context.SetDefaultNavigationTimeout(90_000);
         var page = await context.NewPageAsync();
         if (email is not null)
         {
