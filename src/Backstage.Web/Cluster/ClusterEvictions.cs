@@ -27,7 +27,7 @@ public sealed class ClusterOptions
 /// eviction twice is harmless; ids already applied are remembered for a while so the usual case evicts once.
 /// </summary>
 public sealed class ClusterEvictions(IServiceScopeFactory scopes, RenditionCache renditions,
-    IOptions<ClusterOptions> options, ILogger<ClusterEvictions> log)
+    IOptions<ClusterOptions> options, ILogger<ClusterEvictions> log) : IAsyncDisposable
 {
     /// <summary>Raised with each tag this node evicted (its own or another node's eviction).</summary>
     public event Action<string>? Evicted;
@@ -59,6 +59,12 @@ public sealed class ClusterEvictions(IServiceScopeFactory scopes, RenditionCache
             if (Interlocked.CompareExchange(ref _source, created, null) is not null) created.Dispose();
             return _source!;
         }
+    }
+
+    /// <summary>Closes the cluster plumbing's connections when the host (which owns this singleton) stops.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _source, null) is { } source) await source.DisposeAsync();
     }
 
     /// <summary>Evicts here, then tells every other node. If the database cannot be told, other nodes catch up when their entries expire.</summary>

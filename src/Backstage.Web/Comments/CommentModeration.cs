@@ -16,13 +16,9 @@ public sealed class CommentModeration(BackstageDbContext db, TimeProvider clock,
     public async Task<CommentResult> ModerateAsync(IReadOnlyCollection<long> ids, ModerationDecision decision, Actor moderator, string? reason = null, CancellationToken ct = default)
     {
         if (ids.Count == 0) return CommentResult.Done();
-        var changed = 0;
-        var strategy = db.Database.CreateExecutionStrategy();
-        await strategy.ExecuteAsync(async () =>
+        var changed = await db.InTransactionAsync(async () =>
         {
-            changed = 0;
-            db.ChangeTracker.Clear();
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            var changed = 0;
             var now = clock.GetUtcNow();
             var comments = await db.Set<Comment>().Where(c => ids.Contains(c.Id)).OrderBy(c => c.Id).ToListAsync(ct);
             foreach (var c in comments)
@@ -52,8 +48,8 @@ public sealed class CommentModeration(BackstageDbContext db, TimeProvider clock,
             await db.SaveChangesAsync(ct);
             await db.Set<CommentReport>().Where(r => ids.Contains(r.CommentId) && r.ResolvedAt == null)
                 .ExecuteUpdateAsync(s => s.SetProperty(r => r.ResolvedAt, now), ct);
-            await tx.CommitAsync(ct);
-        });
+            return changed;
+        }, ct);
         if (changed > 0) await cache.InvalidateAsync(ct);
         return CommentResult.Done(changed: changed);
     }
@@ -63,11 +59,8 @@ public sealed class CommentModeration(BackstageDbContext db, TimeProvider clock,
     {
         if (userId == admin.Id) return CommentResult.Fail(CommentOutcome.Invalid, "You cannot ban yourself.");
         if (!await db.Users.AnyAsync(u => u.Id == userId, ct)) return CommentResult.Fail(CommentOutcome.NotFound, "No such reader.");
-        var strategy = db.Database.CreateExecutionStrategy();
-        return await strategy.ExecuteAsync(async () =>
+        return await db.InTransactionAsync(async () =>
         {
-            db.ChangeTracker.Clear();
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
             await db.Database.ExecuteSqlInterpolatedAsync($"SELECT pg_advisory_xact_lock({CommentPosting.AccountLockClass}, hashtext({userId}))", ct);
             if (await db.IsBannedAsync(userId, ct)) return CommentResult.Fail(CommentOutcome.AlreadyDone, "Already banned.");
             var now = clock.GetUtcNow();
@@ -82,9 +75,8 @@ public sealed class CommentModeration(BackstageDbContext db, TimeProvider clock,
                 c.StateChangedAt = now;
             }
             await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
             return CommentResult.Done(changed: pending.Count);
-        });
+        }, ct);
     }
 
     public async Task<CommentResult> UnbanAsync(string userId, Actor admin, CancellationToken ct = default)

@@ -56,11 +56,8 @@ public sealed class CommentPosting(BackstageDbContext db, TimeProvider clock, Pu
         var (photoId, photoLabel) = await PhotoAsync(input.PhotoId, ct);
 
         var ipHash = await HashIpAsync(ip, ct);
-        var strategy = db.Database.CreateExecutionStrategy();
-        var result = await strategy.ExecuteAsync(async () =>
+        var result = await db.InTransactionAsync(async () =>
         {
-            db.ChangeTracker.Clear();
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
             await db.Database.ExecuteSqlInterpolatedAsync($"SELECT pg_advisory_xact_lock({AccountLockClass}, hashtext({author.Id}))", ct);
             if (ipHash is not null)
                 await db.Database.ExecuteSqlInterpolatedAsync($"SELECT pg_advisory_xact_lock({IpLockClass}, hashtext({ipHash}))", ct);
@@ -105,9 +102,8 @@ public sealed class CommentPosting(BackstageDbContext db, TimeProvider clock, Pu
             await db.SaveChangesAsync(ct);
             db.Add(CommentAuditEntry.For(Actor.Rule(rule), "posted", comment, null, state, reason, now));
             await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
             return CommentResult.Done(comment);
-        });
+        }, ct);
         if (result.Comment?.State == CommentState.Approved) await cache.InvalidateAsync(ct);
         if (result.Comment is { } posted) await replies.ReplyPostedAsync(posted, ct);
         return result;
@@ -133,11 +129,8 @@ public sealed class CommentPosting(BackstageDbContext db, TimeProvider clock, Pu
     {
         var body = CommentText.Clean(newBody ?? "");
         if (CheckLength(body) is { } invalid) return invalid;
-        var strategy = db.Database.CreateExecutionStrategy();
-        var result = await strategy.ExecuteAsync(async () =>
+        var result = await db.InTransactionAsync(async () =>
         {
-            db.ChangeTracker.Clear();
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
             var c = await db.Set<Comment>().FromSqlInterpolated($"SELECT * FROM comments WHERE id = {id} FOR UPDATE").FirstOrDefaultAsync(ct);
             if (c is null || c.AuthorId != reader.Id || c.State == CommentState.Trash) return CommentResult.Fail(CommentOutcome.NotFound, "That comment is not available.");
             var rules = await db.CommentRulesAsync(ct);
@@ -154,9 +147,8 @@ public sealed class CommentPosting(BackstageDbContext db, TimeProvider clock, Pu
             if (to != from) { c.State = to; c.StateChangedAt = now; }
             db.Add(CommentAuditEntry.For(reader, "edited", c, from, to, to != from ? $"{judged!.Value.Rule}: {judged.Value.Reason}" : "edited by its author", now));
             await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
             return CommentResult.Done(c);
-        });
+        }, ct);
         if (result.Ok) await cache.InvalidateAsync(ct);
         return result;
     }
@@ -180,22 +172,18 @@ public sealed class CommentPosting(BackstageDbContext db, TimeProvider clock, Pu
     {
         var c = await db.Set<Comment>().AsNoTracking().FirstOrDefaultAsync(x => x.Id == id && x.State == CommentState.Approved, ct);
         if (c is null || c.AuthorId == reader.Id) return CommentResult.Fail(CommentOutcome.NotFound, "That comment is not available.");
-        var strategy = db.Database.CreateExecutionStrategy();
         try
         {
-            return await strategy.ExecuteAsync(async () =>
+            return await db.InTransactionAsync(async () =>
             {
-                db.ChangeTracker.Clear();
-                await using var tx = await db.Database.BeginTransactionAsync(ct);
                 var now = clock.GetUtcNow();
                 reason = Trimmed(reason);
                 db.Add(new CommentReport { CommentId = id, ReporterId = reader.Id!, Reason = reason, CreatedAt = now });
                 db.Add(CommentAuditEntry.For(reader, "reported", c, c.State, c.State, reason ?? "reported by a reader", now));
                 await db.SaveChangesAsync(ct);
                 await db.Set<Comment>().Where(x => x.Id == id).ExecuteUpdateAsync(s => s.SetProperty(x => x.OpenReports, x => x.OpenReports + 1), ct);
-                await tx.CommitAsync(ct);
                 return CommentResult.Done(c);
-            });
+            }, ct);
         }
         catch (DbUpdateException e) when (e.IsUniqueViolation())
         {

@@ -18,11 +18,8 @@ public sealed class TrashPurge(BackstageDbContext db, TimeProvider clock, ILogge
         var rules = await db.CommentRulesAsync(ct);
         var now = clock.GetUtcNow();
         var cutoff = now.AddDays(-rules.TrashRetentionDays);
-        var strategy = db.Database.CreateExecutionStrategy();
-        var purged = await strategy.ExecuteAsync(async () =>
+        var purged = await db.InTransactionAsync(async () =>
         {
-            db.ChangeTracker.Clear();
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
             var old = await db.Set<Comment>()
                 .FromSql($"SELECT * FROM comments WHERE state = 'Trash' AND state_changed_at < {cutoff} ORDER BY id LIMIT {BatchSize} FOR UPDATE SKIP LOCKED")
                 .Where(c => !db.Set<Comment>().Any(r => r.ParentId == c.Id || r.ReplyToId == c.Id && r.State != CommentState.Trash))
@@ -33,9 +30,8 @@ public sealed class TrashPurge(BackstageDbContext db, TimeProvider clock, ILogge
                     $"in trash since {c.StateChangedAt:yyyy-MM-dd}, over {rules.TrashRetentionDays} days; text was: {CommentText.Excerpt(c.Body, 300)}", now));
             db.RemoveRange(old);
             await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
             return old.Count;
-        });
+        }, ct);
         if (purged > 0) log.LogInformation("Purged {Count} comments from trash", purged);
         return CommentResult.Done(changed: purged);
     }

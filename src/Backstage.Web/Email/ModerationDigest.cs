@@ -30,19 +30,15 @@ public sealed class ModerationDigest(BackstageDbContext db, JobQueue queue, Time
         var payload = day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         var due = day.ToDateTime(TimeOnly.FromTimeSpan(SendAt));
         var dueUtc = new DateTimeOffset(due, zone.GetUtcOffset(due)).ToUniversalTime();
-        var strategy = db.Database.CreateExecutionStrategy();
-        await strategy.ExecuteAsync(async () =>
+        await db.InTransactionAsync(async () =>
         {
-            db.ChangeTracker.Clear();
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
             await db.Database.ExecuteSqlInterpolatedAsync($"SELECT pg_advisory_xact_lock({ScheduleLock})", ct);
             if (!await db.Set<Job>().AnyAsync(j => j.Kind == JobKind && j.Payload == payload, ct))
             {
                 queue.Enqueue(db, JobKind, payload).RunAfter = dueUtc;
                 await db.SaveChangesAsync(ct);
             }
-            await tx.CommitAsync(ct);
-        });
+        }, ct);
         return day;
     }
 }

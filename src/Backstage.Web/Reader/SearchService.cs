@@ -1,4 +1,3 @@
-using System.Data;
 using System.Net;
 using Backstage.Web.Data;
 using Backstage.Web.Galleries;
@@ -75,30 +74,21 @@ public sealed class SearchService(BackstageDbContext db)
         if (query.Length > 200) query = query[..200];
         query = query.Replace(Start, ' ').Replace(Stop, ' ').Replace('\0', ' ');
 
-        return await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        // The transaction opens the connection (and runs the read again on a transient failure).
+        return await db.InTransactionAsync(async () =>
         {
-            var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-            var opened = connection.State != ConnectionState.Open;
-            if (opened) await connection.OpenAsync(ct);
-            try
-            {
-                await using var command = new NpgsqlCommand(Sql, connection);
-                command.Parameters.AddWithValue("q", query);
-                command.Parameters.AddWithValue("opts", HeadlineOptions);
-                command.Parameters.AddWithValue("now", now.ToUniversalTime());
-                command.Parameters.AddWithValue("limit", MaxResults);
-                var hits = new List<SearchHit>();
-                await using var reader = await command.ExecuteReaderAsync(ct);
-                while (await reader.ReadAsync(ct))
-                    hits.Add(new SearchHit(reader.GetString(0), reader.GetString(1), reader.GetString(2),
-                        HighlightToHtml(reader.GetString(3)), reader.GetFloat(4)));
-                return (IReadOnlyList<SearchHit>)hits;
-            }
-            finally
-            {
-                if (opened) await connection.CloseAsync();
-            }
-        });
+            await using var command = new NpgsqlCommand(Sql, (NpgsqlConnection)db.Database.GetDbConnection());
+            command.Parameters.AddWithValue("q", query);
+            command.Parameters.AddWithValue("opts", HeadlineOptions);
+            command.Parameters.AddWithValue("now", now.ToUniversalTime());
+            command.Parameters.AddWithValue("limit", MaxResults);
+            var hits = new List<SearchHit>();
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+                hits.Add(new SearchHit(reader.GetString(0), reader.GetString(1), reader.GetString(2),
+                    HighlightToHtml(reader.GetString(3)), reader.GetFloat(4)));
+            return (IReadOnlyList<SearchHit>)hits;
+        }, ct);
     }
 
     /// <summary>Encode everything, then turn only our own delimiters into mark elements.</summary>

@@ -7,7 +7,6 @@ using Backstage.Web.Ingest;
 using Backstage.Web.Shows;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -21,7 +20,7 @@ namespace Backstage.Web.Areas.Studio.Pages.Shows;
 /// </summary>
 [UploadLimits]
 public sealed class UploadModel(BackstageDbContext db, IngestService ingest, IOptions<IngestOptions> options, MediaOptionsAccessor media,
-    IOutputCacheStore cache) : PageModel
+    PublicCache cache) : PageModel
 {
     public Show Show { get; private set; } = null!;
     public List<Row> Rows { get; private set; } = [];
@@ -104,7 +103,7 @@ public sealed class UploadModel(BackstageDbContext db, IngestService ingest, IOp
     {
         if (!await db.Shows.AnyAsync(s => s.Id == id, ct)) return NotFound();
         await ingest.ArrangeAsync(id, batch, Order, ct);
-        await cache.EvictByTagAsync(CacheTags.Public, ct);
+        await cache.InvalidateAsync(ct);
         TempData["Flash"] = Order == IngestOrder.FileName ? "Put the latest batch in file-name order." : "Put the latest batch in the order it was shot.";
         return RedirectToPage(new { id });
     }
@@ -119,18 +118,16 @@ public sealed class UploadModel(BackstageDbContext db, IngestService ingest, IOp
         if (ids.Length == 0) ModelState.AddModelError(nameof(Selected), "Select the photos to credit first (tick \"Select\" on each).");
         if (!ModelState.IsValid) return Page();
         var credit = string.IsNullOrWhiteSpace(preset!.CreditLine) ? preset.Name : preset.CreditLine;
-        await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        await db.InTransactionAsync(async () =>
         {
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
             await db.Set<Photo>().Where(p => ids.Contains(p.Id)).ExecuteUpdateAsync(s => s
                 .SetProperty(p => p.Credit, credit).SetProperty(p => p.Agency, preset.Agency).SetProperty(p => p.UpdatedAt, DateTimeOffset.UtcNow), ct);
             await db.Database.ExecuteSqlInterpolatedAsync($"""
                 UPDATE photo_file_facts SET from_file = array_remove(array_remove(from_file, {PhotoFileFacts.FieldCredit}), {PhotoFileFacts.FieldAgency})
                 WHERE photo_id = ANY({ids})
                 """, ct);
-            await tx.CommitAsync(ct);
-        });
-        await cache.EvictByTagAsync(CacheTags.Public, ct);
+        }, ct);
+        await cache.InvalidateAsync(ct);
         TempData["Flash"] = $"Credited {ids.Length} photo(s) to {credit}{(preset.Agency is null ? "" : " / " + preset.Agency)}.";
         return RedirectToPage(new { id });
     }
