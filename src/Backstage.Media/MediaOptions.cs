@@ -3,17 +3,11 @@ namespace Backstage.Media;
 /// <summary>Image formats Backstage accepts as uploads (decided from the bytes, never the file name).</summary>
 public enum ImageFormat { Jpeg, Png, WebP, Heif, Avif, Tiff }
 
-/// <summary>Bound from configuration section "Backstage:Media".</summary>
+/// <summary>Bound from configuration section "Backstage:Media" (the web app binds and validates it at start).</summary>
 /// <remarks>
-/// Binding gotcha (checked with Microsoft.Extensions.Configuration.Binder 10.0.14):
-/// <c>section.Bind(options)</c> / <c>Get&lt;MediaOptions&gt;()</c> APPENDS configured array items to
-/// the default arrays (Widths:0=400 gives 320,…,2560,400). Replace the arrays explicitly:
-/// <code>
-/// s.Bind(o);
-/// if (s.GetSection("Widths").Exists()) o.Widths = s.GetSection("Widths").Get&lt;int[]&gt;()!;
-/// if (s.GetSection("Formats").Exists()) o.Formats = s.GetSection("Formats").Get&lt;string[]&gt;()!;
-/// if (s.GetSection("AvifWidths").Exists()) o.AvifWidths = s.GetSection("AvifWidths").Get&lt;int[]&gt;();
-/// </code>
+/// Binding gotcha (checked with Microsoft.Extensions.Configuration.Binder 10.0.14): binding APPENDS configured array
+/// items to the default arrays (Widths:0=400 gives 320,…,2560,400), so the binder's caller replaces configured arrays
+/// (see <c>Galleries.MediaOptionsSetup</c>).
 /// </remarks>
 public sealed class MediaOptions
 {
@@ -42,6 +36,13 @@ public sealed class MediaOptions
     /// 300 MB peak with two photos in parallel; see docs/benchmarks.md.
     /// </summary>
     public int AvifEffort { get; set; } = 0;
+    /// <summary>How long a taken-down photo's original is kept for "Restore" before the sweeper purges it.</summary>
+    public int QuarantineDays { get; set; } = 30;
+    /// <summary>
+    /// Optional absolute http(s) base of a CDN that fronts /media (e.g. "https://cdn.example"): reader pages, feed and
+    /// sitemap then point public renditions at "https://cdn.example/media/…". Empty: relative "/media/…" on this site.
+    /// </summary>
+    public string? PublicBaseUrl { get; set; }
 }
 
 /// <summary>An upload that Backstage refuses; <see cref="Reason"/> is shown to the editor.</summary>

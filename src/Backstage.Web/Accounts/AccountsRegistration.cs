@@ -36,7 +36,7 @@ public static class AccountsRegistration
         // password change, role change, ban and "Sign out everywhere" rotate it — so the old cookie stops working on
         // every node at once. Cost measured in docs/accounts.md.
         builder.Services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.Zero);
-        builder.Services.Configure<AccountOptions>(builder.Configuration.GetSection(AccountOptions.Section));
+        builder.Services.AddOptions<AccountOptions>().BindConfiguration(AccountOptions.Section).ValidateOnStart();
         builder.Services.AddScoped<Throttle>();
         builder.Services.AddScoped<SignInLinks>();
         builder.Services.AddScoped<AccountMail>();

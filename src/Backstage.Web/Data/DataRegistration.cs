@@ -16,8 +16,11 @@ public static class DataRegistration
     {
         var options = builder.Configuration.GetSection(BackstageOptions.Section).Get<BackstageOptions>() ?? new();
         var dataDirectory = Path.GetFullPath(options.DataDirectory, builder.Environment.ContentRootPath);
-        builder.Services.Configure<BackstageOptions>(builder.Configuration.GetSection(BackstageOptions.Section));
-        builder.Services.PostConfigure<BackstageOptions>(o => o.DataDirectory = dataDirectory);
+        builder.Services.AddOptions<BackstageOptions>().BindConfiguration(BackstageOptions.Section)
+            .PostConfigure(o => o.DataDirectory = dataDirectory)
+            .Validate(o => TimeZoneInfo.TryFindSystemTimeZoneById(o.SiteTimeZone, out _),
+                $"{BackstageOptions.Section}:SiteTimeZone must be a time zone id such as Europe/Paris.")
+            .ValidateOnStart();
 
         var connectionString = builder.Configuration.GetConnectionString(ConnectionStringName);
         if (string.IsNullOrWhiteSpace(connectionString))

@@ -10,16 +10,9 @@ public static class GalleriesRegistration
     public static void AddBackstageGalleries(this WebApplicationBuilder builder)
     {
         MediaRuntime.Initialize();
-        var section = builder.Configuration.GetSection(MediaOptions.SectionName);
-        var mediaOptions = section.Get<MediaOptions>() ?? new MediaOptions();
-        // The binder appends configured array items to the defaults: configured arrays replace them instead.
-        if (section.GetSection("Widths").Exists()) mediaOptions.Widths = section.GetSection("Widths").Get<int[]>()!;
-        if (section.GetSection("Formats").Exists()) mediaOptions.Formats = section.GetSection("Formats").Get<string[]>()!;
-        if (section.GetSection("AvifWidths").Exists()) mediaOptions.AvifWidths = section.GetSection("AvifWidths").Get<int[]>();
         var s = builder.Services;
-        s.AddSingleton(new MediaOptionsAccessor(mediaOptions));
-        s.AddSingleton(builder.Configuration.GetSection(MediaOptions.SectionName).Get<QuarantineOptions>() ?? new QuarantineOptions());
-        s.AddSingleton<IImageProcessor>(new VipsImageProcessor(mediaOptions));
+        s.AddMediaOptions();
+        s.AddSingleton<IImageProcessor>(sp => new VipsImageProcessor(sp.GetRequiredService<MediaOptionsAccessor>().Options));
         s.AddScoped<IJobHandler, RenderPhotoHandler>();
         s.AddScoped<IJobHandler, DemoPhotosHandler>();
         s.AddSingleton<MediaSweeper>();

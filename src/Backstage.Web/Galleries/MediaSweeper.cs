@@ -11,11 +11,11 @@ namespace Backstage.Web.Galleries;
 /// Removes what crashes, deletes and re-renders leave behind, once it is older than <see cref="JobOptions.OrphanAge"/>:
 /// this node's upload spool and render folders, originals no photo refers to (an upload that crashed between putting
 /// the object and inserting its row, or a deleted photo) or only photos taken down longer ago than
-/// <see cref="QuarantineOptions.QuarantineDays"/> (the quarantine <see cref="Takedown"/> keeps for "Restore"), rendition objects with no row (old focal crops, deleted
+/// <see cref="Backstage.Media.MediaOptions.QuarantineDays"/> (the quarantine <see cref="Takedown"/> keeps for "Restore"), rendition objects with no row (old focal crops, deleted
 /// photos) and half-written temp objects. Objects are checked against the database in batches.
 /// </summary>
 public sealed class MediaSweeper(IServiceScopeFactory scopes, IMediaStore store, IOptions<MediaStorageOptions> storage,
-    IOptions<JobOptions> options, QuarantineOptions quarantine, TimeProvider clock, ILogger<MediaSweeper> log)
+    IOptions<JobOptions> options, MediaOptionsAccessor media, TimeProvider clock, ILogger<MediaSweeper> log)
 {
     private const int Batch = 500;
 
@@ -26,7 +26,7 @@ public sealed class MediaSweeper(IServiceScopeFactory scopes, IMediaStore store,
         int removed = SweepSpool(age);
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<BackstageDbContext>();
-        var quarantineEnd = clock.GetUtcNow().AddDays(-quarantine.QuarantineDays);
+        var quarantineEnd = clock.GetUtcNow().AddDays(-media.Options.QuarantineDays);
 
         removed += await SweepAsync(MediaKeys.OriginalsPrefix, cutoff, async (objects, token) =>
         {

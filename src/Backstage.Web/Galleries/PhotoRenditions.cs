@@ -35,16 +35,17 @@ public sealed class PhotoRenditions
     private readonly List<RenditionView> _all;
     private readonly string? _focalKey;
 
-    private PhotoRenditions(Photo photo)
+    private PhotoRenditions(Photo photo, string mediaBase)
     {
         _focalKey = photo.RenderedFocalKey;
         _all = photo.Renditions
             .Select(r => RenditionKey.TryParse(r.Spec, out var key)
-                ? new RenditionView(key, r.Width, r.Height, r.ContentType, MediaEndpoints.Url(photo.Id, r.Spec), r.CreatedAt) : null)
+                ? new RenditionView(key, r.Width, r.Height, r.ContentType, mediaBase + MediaEndpoints.Url(photo.Id, r.Spec), r.CreatedAt) : null)
             .OfType<RenditionView>().ToList();
     }
 
-    public static PhotoRenditions Of(Photo photo) => new(photo);
+    /// <summary>URLs under <paramref name="mediaBase"/> ("" for this site's /media); pages get one from <see cref="MediaUrls"/>.</summary>
+    internal static PhotoRenditions Of(Photo photo, string mediaBase) => new(photo, mediaBase);
 
     /// <summary>Width renditions of one format ("avif", "webp", "jpg"), narrowest first.</summary>
     public IReadOnlyList<RenditionView> Widths(string extension) =>

@@ -133,9 +133,3 @@ internal sealed class RenderPhotoHandler(BackstageDbContext db, IImageProcessor 
             .SetProperty(p => p.Status, p => final && p.Status != PhotoStatus.Ready ? PhotoStatus.Failed : p.Status), ct);
     }
 }
-
-/// <summary>The bound <see cref="MediaOptions"/> (a singleton: the processor and limits read it).</summary>
-public sealed class MediaOptionsAccessor(MediaOptions options)
-{
-    public MediaOptions Options { get; } = options;
-}

@@ -8,21 +8,14 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Backstage.Web.Galleries;
 
-/// <summary>Bound from "Backstage:Media" next to the image options.</summary>
-public sealed class QuarantineOptions
-{
-    /// <summary>How long a taken-down photo's original is kept for "Restore" before the sweeper purges it.</summary>
-    public int QuarantineDays { get; set; } = 30;
-}
-
 /// <summary>
 /// Takes photos down in one step and brings them back. A takedown records who, when and why, deletes every rendition
 /// (rows and objects, so media URLs answer 410), evicts the public pages and every node's local media cache, and keeps
-/// the private original in quarantine: it stays in the media store until <see cref="QuarantineOptions.QuarantineDays"/>
+/// the private original in quarantine: it stays in the media store until <see cref="Backstage.Media.MediaOptions.QuarantineDays"/>
 /// have passed, when <see cref="MediaSweeper"/> purges it. Restore renders the photo again from that original.
 /// </summary>
 public sealed class Takedown(BackstageDbContext db, IMediaStore store, JobQueue queue, PublicCache cache, TimeProvider clock,
-    QuarantineOptions quarantine, ILogger<Takedown> log)
+    MediaOptionsAccessor media, ILogger<Takedown> log)
 {
     public static readonly (TakedownReason Reason, string Label)[] Reasons =
         [(TakedownReason.PhotographerRequest, "Photographer request"), (TakedownReason.ModelRequest, "Model request"),
@@ -67,7 +60,7 @@ public sealed class Takedown(BackstageDbContext db, IMediaStore store, JobQueue 
         var p = await db.Set<Photo>().Include(x => x.Show).FirstOrDefaultAsync(x => x.Id == photoId, ct);
         if (p is null || !p.IsTakenDown) return "This photo is not taken down.";
         if (await store.StatAsync(MediaKeys.Original(p.Sha256), ct) is null)
-            return $"The original of {p.OriginalFileName} is no longer in quarantine (kept {quarantine.QuarantineDays} days): upload it again.";
+            return $"The original of {p.OriginalFileName} is no longer in quarantine (kept {media.Options.QuarantineDays} days): upload it again.";
         var now = clock.GetUtcNow();
         StudioLog.Record(db, actor, now, StudioActions.Restore, "photo", p.Id, Describe(p), p.TakedownReason is null ? null : "was: " + Label(p.TakedownReason));
         (p.TakenDownAt, p.TakedownReason, p.TakedownNote, p.TakenDownBy) = (null, null, null, null);

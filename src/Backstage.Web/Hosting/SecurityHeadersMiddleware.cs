@@ -3,12 +3,13 @@ namespace Backstage.Web.Hosting;
 /// <summary>
 /// Security headers on every response, error pages and static files included. Scripts only from our own origin
 /// and styles only from our own origin: no inline script or style anywhere (image placeholders are SVG, see
-/// Galleries/Placeholder.cs), so an injected tag or attribute can neither run nor restyle the page.
+/// Galleries/Placeholder.cs), so an injected tag or attribute can neither run nor restyle the page. Images also load
+/// from the media CDN when Backstage:Media:PublicBaseUrl names one.
 /// </summary>
-public sealed class SecurityHeadersMiddleware(RequestDelegate next)
+public sealed class SecurityHeadersMiddleware(RequestDelegate next, Galleries.MediaUrls media)
 {
-    public const string ContentSecurityPolicy =
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+    private readonly string ContentSecurityPolicy =
+        $"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:{(media.Cdn is { } cdn ? " " + cdn : "")}; " +
         "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
     public Task InvokeAsync(HttpContext context)

@@ -14,7 +14,7 @@ namespace Backstage.Web.Reader;
 /// (/shows/{slug}/photos/{position}), which crop to use for covers and OpenGraph, and the pictures for the home page,
 /// feed and sitemap (<see cref="IReaderImages"/>, always the public rule: those responses are cached for everyone).
 /// </summary>
-public sealed class PhotoCatalog(BackstageDbContext db, GalleryVisibility visibility) : IReaderImages
+public sealed class PhotoCatalog(BackstageDbContext db, GalleryVisibility visibility, MediaUrls media) : IReaderImages
 {
     public static string? Alt(Photo p) => p.Decorative ? "" : p.AltText;
 
@@ -82,11 +82,11 @@ public sealed class PhotoCatalog(BackstageDbContext db, GalleryVisibility visibi
         return result;
     }
 
-    public static ReaderImage? CoverImage(Photo p) =>
-        PhotoRenditions.Of(p).Crop(RenditionPlanner.Grid) is { } r ? new ReaderImage(r.Url, r.ContentType, r.Width, r.Height, Alt(p)) : null;
+    public ReaderImage? CoverImage(Photo p) =>
+        media.Public(p).Crop(RenditionPlanner.Grid) is { } r ? new ReaderImage(r.Url, r.ContentType, r.Width, r.Height, Alt(p)) : null;
 
-    public static MetaImage? ShareImage(Photo p) =>
-        PhotoRenditions.Of(p).Crop(RenditionPlanner.OpenGraph) is { } r ? new MetaImage(r.Url, r.Width, r.Height, Alt(p)) : null;
+    public MetaImage? ShareImage(Photo p) =>
+        media.Public(p).Crop(RenditionPlanner.OpenGraph) is { } r ? new MetaImage(r.Url, r.Width, r.Height, Alt(p)) : null;
 
     async Task<IReadOnlyDictionary<int, ReaderImage>> IReaderImages.ArticleCoversAsync(IReadOnlyCollection<Article> articles, CancellationToken ct)
     {
@@ -106,7 +106,7 @@ public sealed class PhotoCatalog(BackstageDbContext db, GalleryVisibility visibi
             .OrderBy(p => p.ShowId).ThenBy(p => p.Position).ThenBy(p => p.Id).ToListAsync(ct);
         var pages = new List<SitemapPhotoPage>();
         foreach (var p in photos)
-            if (PhotoRenditions.Of(p).Jpeg(1920) is { } image)
+            if (media.Public(p).Jpeg(1920) is { } image)
                 pages.Add(new SitemapPhotoPage(Photo.PageUrl(slugs[p.ShowId], p.Position), image.Url, p.UpdatedAt));
         return pages;
     }

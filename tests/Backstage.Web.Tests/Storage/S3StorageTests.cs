@@ -160,7 +160,7 @@ public sealed class S3StorageTests(S3GalleryFactory factory) : IClassFixture<S3G
 
     private MediaSweeper Sweeper(TimeSpan orphanAge) => new(factory.Services.GetRequiredService<IServiceScopeFactory>(), factory.Store,
         factory.Services.GetRequiredService<IOptions<MediaStorageOptions>>(), Options.Create(new JobOptions { OrphanAge = orphanAge }),
-        factory.Services.GetRequiredService<QuarantineOptions>(), TimeProvider.System, NullLogger<MediaSweeper>.Instance);
+        factory.Services.GetRequiredService<MediaOptionsAccessor>(), TimeProvider.System, NullLogger<MediaSweeper>.Instance);
 
     [Fact]
     public async Task Migrating_a_file_system_store_copies_and_verifies_every_object_and_a_second_run_copies_nothing()

@@ -1,5 +1,3 @@
-using System.Text;
-using System.Text.Encodings.Web;
 using Backstage.Web.Articles;
 using Backstage.Web.Data;
 using Backstage.Web.Galleries;
@@ -20,7 +18,7 @@ namespace Backstage.Web.Pages.Photos;
 /// </summary>
 [AllowAnonymous]
 [OutputCache(PolicyName = PublicPageCachePolicy.Name)]
-public sealed class PhotoModel(BackstageDbContext db, PhotoCatalog catalog, SiteUrls urls) : PageModel
+public sealed class PhotoModel(BackstageDbContext db, PhotoCatalog catalog, SiteUrls urls, MediaUrls media) : PageModel
 {
     public Show Show { get; private set; } = null!;
     public Photo Photo { get; private set; } = null!;
@@ -28,7 +26,6 @@ public sealed class PhotoModel(BackstageDbContext db, PhotoCatalog catalog, Site
     public int Count { get; private set; }
     public int? PreviousPosition { get; private set; }
     public int? NextPosition { get; private set; }
-    public string FigureHtml { get; private set; } = "";
     public IReadOnlyList<Article> Articles { get; private set; } = [];
     public PageMeta Meta { get; private set; } = null!;
     public ShareLinks Share { get; private set; } = null!;
@@ -47,14 +44,11 @@ public sealed class PhotoModel(BackstageDbContext db, PhotoCatalog catalog, Site
         PreviousPosition = i > 0 ? photos[i - 1].Position : null;
         NextPosition = i < photos.Count - 1 ? photos[i + 1].Position : null;
 
-        var html = new StringBuilder();
-        GalleryEmbedRenderer.AppendFigure(html, Photo, eager: true, HtmlEncoder.Default);
-        FigureHtml = html.ToString();
         Articles = await catalog.ArticlesEmbeddingAsync(show, ct);
 
         var path = Galleries.Photo.PageUrl(show.Slug, Photo.Position);
-        var share = PhotoCatalog.ShareImage(Photo);
-        var full = PhotoRenditions.Of(Photo).Jpeg(1920);
+        var share = catalog.ShareImage(Photo);
+        var full = media.Public(Photo).Jpeg(1920);
         var data = ReaderMeta.ImageObject(urls, full is null ? path : full.Url, path, Photo.Caption,
             Photo.CreditName,
             full?.Width, full?.Height);

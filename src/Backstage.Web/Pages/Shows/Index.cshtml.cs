@@ -20,7 +20,7 @@ public sealed class IndexModel(BackstageDbContext db, PhotoCatalog photos, TimeP
         var shows = await db.Shows.AsNoTracking().Where(Galleries.GalleryVisibility.ShowLive(clock.GetUtcNow())).OrderByDescending(s => s.Date).ThenBy(s => s.Designer).ToListAsync(ct);
         Groups = shows.GroupBy(s => $"{s.Season} · {s.City}").ToList();
         Covers = (await photos.ShowCoversAsync(shows.Select(s => s.Id).ToList(), ct))
-            .Select(c => (c.Key, Image: PhotoCatalog.CoverImage(c.Value))).Where(c => c.Image is not null)
+            .Select(c => (c.Key, Image: photos.CoverImage(c.Value))).Where(c => c.Image is not null)
             .ToDictionary(c => c.Key, c => c.Image!);
     }
 }

@@ -12,7 +12,7 @@ namespace Backstage.Web.Pages.Shows;
 
 [AllowAnonymous]
 [OutputCache(PolicyName = PublicPageCachePolicy.Name)]
-public sealed class ShowModel(BackstageDbContext db, IGalleryEmbedRenderer galleries, SiteUrls urls, PhotoCatalog photos) : PageModel
+public sealed class ShowModel(BackstageDbContext db, IGalleryEmbedRenderer galleries, SiteUrls urls, PhotoCatalog photos, Galleries.MediaUrls media) : PageModel
 {
     public Show Show { get; private set; } = null!;
     public string GalleryHtml { get; private set; } = "";
@@ -27,10 +27,10 @@ public sealed class ShowModel(BackstageDbContext db, IGalleryEmbedRenderer galle
         GalleryHtml = (await galleries.RenderAsync([slug], ct)).GetValueOrDefault(slug, "");
         var visible = await photos.PhotosAsync(show.Id, ct);
         var cover = visible.Count == 0 ? null : (await photos.ShowCoversAsync([show.Id], ct)).GetValueOrDefault(show.Id) ?? visible[0];
-        var objects = visible.Select(p => (p, Jpeg: Galleries.PhotoRenditions.Of(p).Jpeg(1920))).Where(x => x.Jpeg is not null)
+        var objects = visible.Select(p => (p, Jpeg: media.Public(p).Jpeg(1920))).Where(x => x.Jpeg is not null)
             .Select(x => ReaderMeta.ImageObject(urls, x.Jpeg!.Url, Galleries.Photo.PageUrl(show.Slug, x.p.Position),
                 x.p.Caption, x.p.CreditName, x.Jpeg.Width, x.Jpeg.Height)).ToList();
-        var shareImage = cover is null ? null : PhotoCatalog.ShareImage(cover);
+        var shareImage = cover is null ? null : photos.ShareImage(cover);
         Meta = ReaderMeta.ForShow(show, urls, shareImage, objects);
         Share = new ShareLinks(urls.Absolute($"/shows/{show.Slug}"), $"{show.Title}, {show.Season}", shareImage is null ? null : urls.Absolute(shareImage.Url));
         return Page();

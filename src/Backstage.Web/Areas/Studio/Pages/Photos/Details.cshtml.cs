@@ -73,5 +73,5 @@ public sealed class DetailsModel(BackstageDbContext db, PhotoUsage usage, Takedo
         return RedirectToPage("/Shows/Gallery", new { id = Photo.ShowId });
     }
 
-    public string? ThumbUrl => PhotoRenditions.Of(Photo).Jpeg(640)?.Url;
+    public string? ThumbUrl => MediaUrls.Origin(Photo).Jpeg(640)?.Url;
 }
