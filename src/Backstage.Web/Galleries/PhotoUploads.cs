@@ -18,6 +18,15 @@ public sealed record UploadOutcome(string FileName, bool Ok, string Message, int
 public sealed class PhotoUploads(BackstageDbContext db, IMediaStore store, IOptions<MediaStorageOptions> storage, IImageProcessor images,
     MediaOptionsAccessor media, JobQueue queue, TimeProvider clock, ILogger<PhotoUploads> log)
 {
+    private const int GalleryLockClass = 1801;
+
+    /// <summary>
+    /// Serialises, across nodes, the writes that number one show's gallery (a new photo's place after the last one, a
+    /// batch put in order); call inside the transaction that writes positions, the lock ends with it.
+    /// </summary>
+    public static async Task LockGalleryAsync(BackstageDbContext db, int showId, CancellationToken ct) =>
+        await db.Database.ExecuteSqlInterpolatedAsync($"SELECT pg_advisory_xact_lock({GalleryLockClass}, {showId})", ct);
+
     public static string DisplayName(string? fileName)
     {
         var name = Path.GetFileName((fileName ?? "").Replace('\\', '/'));
@@ -84,6 +93,7 @@ public sealed class PhotoUploads(BackstageDbContext db, IMediaStore store, IOpti
             await db.InTransactionAsync(async () =>
             {
                 photo.Id = 0;
+                await LockGalleryAsync(db, showId, ct); // two uploads into one show must not both take max + 1
                 photo.Position = (await db.Set<Photo>().Where(p => p.ShowId == showId).MaxAsync(p => (int?)p.Position, ct) ?? 0) + 1;
                 db.Set<Photo>().Add(photo);
                 db.Set<PhotoFileFacts>().Add(fileFacts);

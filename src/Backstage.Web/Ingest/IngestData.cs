@@ -12,7 +12,7 @@ public enum UploadState { Open = 0, Completing = 1, Done = 2 }
 /// <summary>
 /// One resumable upload (see docs/galleries.md, "Ingest"): the declared size and SHA-256, the offset the server has
 /// confirmed, and once done the per-file result lines (JSON), so a second tab or a retried "complete" reads the same
-/// answer. The bytes are in &lt;DataDirectory&gt;/ingest/&lt;id&gt;.part, appended chunk by chunk.
+/// answer. The confirmed chunks are objects of the media store, "ingest/&lt;id&gt;/&lt;offset&gt;" (see <see cref="ResumableUploads"/>).
 /// </summary>
 public sealed class ResumableUpload
 {

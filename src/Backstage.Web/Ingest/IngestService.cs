@@ -1,7 +1,6 @@
 using Backstage.Web.Data;
 using Backstage.Web.Galleries;
 using Backstage.Web.Hosting;
-using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -13,7 +12,7 @@ namespace Backstage.Web.Ingest;
 /// the gallery in the order the editor chose.
 /// </summary>
 public sealed class IngestService(BackstageDbContext db, PhotoUploads uploads, ArchiveIngest archives, IOptions<IngestOptions> options,
-    IOutputCacheStore cache)
+    PublicCache cache)
 {
     public static bool IsArchiveName(string name) => name.EndsWith(".zip", StringComparison.OrdinalIgnoreCase);
 
@@ -36,7 +35,7 @@ public sealed class IngestService(BackstageDbContext db, PhotoUploads uploads, A
     {
         if (!lines.Any(l => l.Kind == LineKind.Added)) return;
         await ArrangeAsync(showId, batch, order, ct);
-        await cache.EvictByTagAsync(CacheTags.Public, ct);
+        await cache.InvalidateAsync(ct);
     }
 
     public async Task<bool> IsFullAsync(int showId, CancellationToken ct) =>
@@ -44,17 +43,15 @@ public sealed class IngestService(BackstageDbContext db, PhotoUploads uploads, A
 
     /// <summary>
     /// Puts the batch's photos, in the places they occupy, in capture-time order (missing times last, then by file
-    /// name) or file-name order, and renumbers the gallery 1…n. Under a per-show advisory lock, so the uploads of one
+    /// name) or file-name order, and renumbers the gallery 1…n. Under the gallery's lock (<see cref="PhotoUploads.LockGalleryAsync"/>), so the uploads of one
     /// batch finishing together on two nodes do not interleave; photos outside the batch keep their places.
     /// </summary>
     public async Task ArrangeAsync(int showId, Guid batch, IngestOrder order, CancellationToken ct)
     {
         if (order == IngestOrder.Manual) return;
-        var strategy = db.Database.CreateExecutionStrategy();
-        await strategy.ExecuteAsync(async () =>
+        await db.InTransactionAsync(async () =>
         {
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
-            await db.Database.ExecuteSqlInterpolatedAsync($"SELECT pg_advisory_xact_lock(1801, {showId})", ct);
+            await PhotoUploads.LockGalleryAsync(db, showId, ct);
             var photos = await (from p in db.Set<Photo>()
                                 where p.ShowId == showId
                                 join f in db.Set<PhotoFileFacts>() on p.Id equals f.PhotoId into fs
@@ -80,7 +77,6 @@ public sealed class IngestService(BackstageDbContext db, PhotoUploads uploads, A
                     UPDATE photos SET position = v.position
                     FROM unnest({ids.ToArray()}, {positions.ToArray()}) AS v(id, position) WHERE photos.id = v.id
                     """, ct);
-            await tx.CommitAsync(ct);
-        });
+        }, ct);
     }
 }

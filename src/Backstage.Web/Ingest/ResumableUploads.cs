@@ -4,6 +4,8 @@ using System.Text.Json;
 using Backstage.Media;
 using Backstage.Web.Data;
 using Backstage.Web.Galleries;
+using Backstage.Web.Jobs;
+using Backstage.Web.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -15,20 +17,24 @@ public sealed record ProtocolAnswer(int Status, string? Message = null, Guid? Id
 /// <summary>
 /// The resumable upload protocol (docs/galleries.md, "Ingest"): create with name, size and SHA-256; append chunks at the
 /// confirmed offset; complete, which checks size and hash and hands the file to <see cref="IngestService"/>.
-/// A chunk is first streamed to a file of its own (no lock held while the venue's wifi trickles), then appended under a
-/// row lock that re-checks the offset, so two tabs or a retried chunk can never write the same bytes twice or leave a
-/// gap. The bytes live in &lt;DataDirectory&gt;/ingest: with several nodes that directory must be shared (or the
-/// load balancer sticky per upload); the state is in PostgreSQL.
+/// <para>The state is in PostgreSQL and the bytes in the media store (<see cref="IMediaStore"/>), so any node may take
+/// any request of an upload: every confirmed chunk is an object <see cref="MediaKeys.IngestChunk"/> of its own. A chunk
+/// is first streamed to a local file with no lock held (the venue's wifi may trickle for minutes), then, under the
+/// upload's row lock that re-checks the offset, put at its offset and the offset advanced. Only the request that holds
+/// the confirmed offset writes the object there, so a repeated chunk or a second tab never replaces a confirmed chunk
+/// and no gap can form; a crash between the put and the commit leaves an object that the retry at the same offset
+/// overwrites. Completion downloads the chunks in order into one local file (a chunk at a time, never the whole file
+/// in memory), checks size and SHA-256, hands the file on, then deletes the chunk objects.</para>
 /// </summary>
-public sealed class ResumableUploads(BackstageDbContext db, IngestService ingest, PhotoUploads uploads, IOptions<IngestOptions> options, IOptions<BackstageOptions> site,
-    MediaOptionsAccessor media, TimeProvider clock, ILogger<ResumableUploads> log)
+public sealed class ResumableUploads(BackstageDbContext db, IngestService ingest, PhotoUploads uploads, IMediaStore store, IOptions<IngestOptions> options,
+    IOptions<BackstageOptions> site, IOptions<JobOptions> jobs, MediaOptionsAccessor media, TimeProvider clock, ILogger<ResumableUploads> log)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public sealed record CreateRequest(string? Name, long Size, string? Sha256, Guid? Batch, IngestOrder Order = IngestOrder.AsShot, string? Sidecar = null);
 
+    /// <summary>This node's scratch space: chunks while they arrive, files while they are assembled.</summary>
     public string Directory => Path.Combine(site.Value.DataDirectory, "ingest");
-    public string PathOf(Guid id) => Path.Combine(Directory, id.ToString("N") + ".part");
 
     public async Task<ProtocolAnswer> CreateAsync(int showId, CreateRequest request, CancellationToken ct)
     {
@@ -94,8 +100,7 @@ public sealed class ResumableUploads(BackstageDbContext db, IngestService ingest
         if (u.State != UploadState.Open) return new(409, "This upload is already complete.", u.Id, u.Offset, State: u.State.ToString());
         if (offset != u.Offset) return Conflict(u.Offset, offset);
 
-        System.IO.Directory.CreateDirectory(Directory);
-        var chunk = Path.Combine(Directory, $"{id:N}.{Guid.NewGuid():N}.chunk");
+        var chunk = ScratchFile(id, "chunk");
         try
         {
             long limit = Math.Min(options.Value.ChunkBytes, u.Size - offset);
@@ -104,28 +109,17 @@ public sealed class ResumableUploads(BackstageDbContext db, IngestService ingest
             if (length == 0) return new(400, "The chunk is empty.", u.Id, u.Offset);
             if (contentLength is { } declared && declared != length) return new(400, "The chunk arrived incomplete; send it again.", u.Id, u.Offset);
 
-            ProtocolAnswer answer = null!;
-            var strategy = db.Database.CreateExecutionStrategy();
-            await strategy.ExecuteAsync(async () =>
+            return await db.InTransactionAsync(async () =>
             {
-                await using var tx = await db.Database.BeginTransactionAsync(ct);
                 var current = await db.Database.SqlQuery<long>($"SELECT \"offset\" AS \"Value\" FROM resumable_uploads WHERE id = {id} AND state = 'Open' FOR UPDATE")
                     .ToListAsync(ct);
-                if (current.Count == 0) { answer = new(409, "This upload is already complete.", id); return; }
-                if (current[0] != offset) { answer = Conflict(current[0], offset); return; }
-                await using (var target = new FileStream(PathOf(id), FileMode.OpenOrCreate, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous))
-                {
-                    target.SetLength(offset); // drops bytes a crashed append left past the confirmed offset
-                    target.Position = offset;
-                    await using (var source = File.OpenRead(chunk)) await source.CopyToAsync(target, 128 * 1024, ct);
-                    target.Flush(flushToDisk: true);
-                }
+                if (current.Count == 0) return new ProtocolAnswer(409, "This upload is already complete.", id);
+                if (current[0] != offset) return Conflict(current[0], offset);
+                await store.PutFileAsync(MediaKeys.IngestChunk(id, offset), chunk, "application/octet-stream", ct);
                 var now = clock.GetUtcNow();
                 await db.Database.ExecuteSqlInterpolatedAsync($"UPDATE resumable_uploads SET \"offset\" = {offset + length}, updated_at = {now} WHERE id = {id}", ct);
-                await tx.CommitAsync(ct);
-                answer = new(200, Id: id, Offset: offset + length, State: nameof(UploadState.Open));
-            });
-            return answer;
+                return new ProtocolAnswer(200, Id: id, Offset: offset + length, State: nameof(UploadState.Open));
+            }, ct);
         }
         finally
         {
@@ -151,46 +145,115 @@ public sealed class ResumableUploads(BackstageDbContext db, IngestService ingest
             return new(upload.State == UploadState.Done ? 200 : 409, upload.State == UploadState.Done ? null : "Another tab is finishing this upload.", id, upload.Offset, Results(upload), upload.State.ToString());
         }
 
-        var path = PathOf(id);
-        var (length, sha) = await HashAsync(path, ct);
-        if (length != upload.Size || sha != upload.Sha256)
+        var path = ScratchFile(id, "part");
+        try
         {
-            await db.Set<ResumableUpload>().Where(u => u.Id == id).ExecuteDeleteAsync(ct);
-            TryDelete(path);
-            log.LogWarning("Upload {Id} ({Name}) failed its check: {Length} bytes, SHA-256 {Sha}", id, upload.FileName, length, sha);
-            return new(422, $"{upload.FileName}: the bytes received do not match the file (SHA-256 differs); it was not added. Send it again.");
-        }
+            var (length, sha) = await AssembleAsync(id, upload.Size, path, ct);
+            if (length != upload.Size || sha != upload.Sha256)
+            {
+                await db.Set<ResumableUpload>().Where(u => u.Id == id).ExecuteDeleteAsync(ct);
+                await DeleteChunksAsync(id, ct);
+                log.LogWarning("Upload {Id} ({Name}) failed its check: {Length} bytes, SHA-256 {Sha}", id, upload.FileName, length, sha);
+                return new(422, $"{upload.FileName}: the bytes received do not match the file (SHA-256 differs); it was not added. Send it again.");
+            }
 
-        List<IngestLine> lines;
-        var batch = upload.BatchId ?? upload.Id; // without a batch from the browser, a ZIP is a batch of its own
-        await using (var file = File.OpenRead(path))
-            lines = await ingest.AddFileAsync(upload.ShowId, upload.FileName, file, new UploadExtras(upload.SidecarXmp, batch), ct);
-        await ingest.FinishBatchAsync(upload.ShowId, batch, upload.Order, lines, ct);
-        var json = JsonSerializer.Serialize(lines, Json);
-        await db.Set<ResumableUpload>().Where(u => u.Id == id).ExecuteUpdateAsync(s => s
-            .SetProperty(u => u.State, UploadState.Done).SetProperty(u => u.ResultJson, json)
-            .SetProperty(u => u.SidecarXmp, (byte[]?)null).SetProperty(u => u.UpdatedAt, clock.GetUtcNow()), ct);
-        TryDelete(path);
-        return new(200, Id: id, Offset: upload.Size, Results: lines, State: nameof(UploadState.Done));
+            List<IngestLine> lines;
+            var batch = upload.BatchId ?? upload.Id; // without a batch from the browser, a ZIP is a batch of its own
+            await using (var file = File.OpenRead(path))
+                lines = await ingest.AddFileAsync(upload.ShowId, upload.FileName, file, new UploadExtras(upload.SidecarXmp, batch), ct);
+            await ingest.FinishBatchAsync(upload.ShowId, batch, upload.Order, lines, ct);
+            var json = JsonSerializer.Serialize(lines, Json);
+            await db.Set<ResumableUpload>().Where(u => u.Id == id).ExecuteUpdateAsync(s => s
+                .SetProperty(u => u.State, UploadState.Done).SetProperty(u => u.ResultJson, json)
+                .SetProperty(u => u.SidecarXmp, (byte[]?)null).SetProperty(u => u.UpdatedAt, clock.GetUtcNow()), ct);
+            await DeleteChunksAsync(id, ct);
+            return new(200, Id: id, Offset: upload.Size, Results: lines, State: nameof(UploadState.Done));
+        }
+        finally
+        {
+            TryDelete(path);
+        }
     }
 
-    /// <summary>Removes uploads untouched for <see cref="IngestOptions.AbandonedAfter"/> (open or done) and their bytes, plus stray files.</summary>
+    /// <summary>
+    /// Removes uploads untouched for <see cref="IngestOptions.AbandonedAfter"/> (open or done) with their chunk objects,
+    /// chunk objects no open upload owns once they are older than <see cref="JobOptions.OrphanAge"/> (a late chunk, a
+    /// crash before the cleanup), and this node's scratch files older than the abandon time.
+    /// </summary>
     public async Task<int> SweepAsync(CancellationToken ct)
     {
-        var cutoff = clock.GetUtcNow() - options.Value.AbandonedAfter;
-        var gone = await db.Set<ResumableUpload>().Where(u => u.UpdatedAt < cutoff).Select(u => u.Id).ToListAsync(ct);
+        var now = clock.GetUtcNow();
+        var cutoff = now - options.Value.AbandonedAfter;
+        var gone = (await db.Set<ResumableUpload>().Where(u => u.UpdatedAt < cutoff).Select(u => u.Id).ToListAsync(ct)).ToHashSet();
         if (gone.Count > 0) await db.Set<ResumableUpload>().Where(u => gone.Contains(u.Id)).ExecuteDeleteAsync(ct);
-        int removed = gone.Count;
-        if (!System.IO.Directory.Exists(Directory)) return removed;
-        var live = (await db.Set<ResumableUpload>().Select(u => u.Id).ToListAsync(ct)).Select(g => g.ToString("N")).ToHashSet();
-        var swept = gone.Select(g => g.ToString("N")).ToHashSet();
-        foreach (var file in System.IO.Directory.EnumerateFiles(Directory))
+
+        // Listed before the live uploads are read: an upload's row exists before its first chunk is put.
+        var orphanCutoff = now - jobs.Value.OrphanAge;
+        var candidates = new List<(string Key, Guid Owner)>();
+        await foreach (var o in store.ListAsync(MediaKeys.IngestPrefix, ct))
         {
-            var owner = Path.GetFileName(file).Split('.')[0];
-            if (swept.Contains(owner) || (!live.Contains(owner) && File.GetLastWriteTimeUtc(file) <= cutoff.UtcDateTime)) TryDelete(file);
+            MediaKeys.TryParseIngestChunk(o.Key, out var owner, out _);
+            if (gone.Contains(owner) || o.LastModified <= orphanCutoff) candidates.Add((o.Key, owner));
         }
-        if (removed > 0) log.LogInformation("Swept {Count} abandoned uploads", removed);
-        return removed;
+        var owners = candidates.Select(c => c.Owner).Distinct().ToList();
+        var live = (await db.Set<ResumableUpload>().Where(u => owners.Contains(u.Id) && u.State != UploadState.Done).Select(u => u.Id).ToListAsync(ct)).ToHashSet();
+        foreach (var (key, owner) in candidates.Where(c => !live.Contains(c.Owner)))
+            await store.DeleteAsync(key, ct);
+
+        if (System.IO.Directory.Exists(Directory))
+            foreach (var file in System.IO.Directory.EnumerateFiles(Directory).Where(f => File.GetLastWriteTimeUtc(f) <= cutoff.UtcDateTime))
+                TryDelete(file);
+        if (gone.Count > 0) log.LogInformation("Swept {Count} abandoned uploads", gone.Count);
+        return gone.Count;
+    }
+
+    /// <summary>
+    /// Downloads the chunks from offset 0 on, each right after the previous one ends, into <paramref name="path"/>, hashing
+    /// as it goes; stops at the first missing chunk. Returns the bytes assembled and their SHA-256.
+    /// </summary>
+    private async Task<(long Length, string Sha)> AssembleAsync(Guid id, long size, string path, CancellationToken ct)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var part = ScratchFile(id, "download");
+        var buffer = ArrayPool<byte>.Shared.Rent(128 * 1024);
+        long at = 0;
+        try
+        {
+            await using var target = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous);
+            while (at < size && await store.DownloadAsync(MediaKeys.IngestChunk(id, at), part, ct))
+            {
+                await using (var source = new FileStream(part, FileMode.Open, FileAccess.Read, FileShare.None, 1, FileOptions.Asynchronous))
+                {
+                    if (source.Length == 0) break;
+                    int read;
+                    while ((read = await source.ReadAsync(buffer.AsMemory(), ct)) > 0)
+                    {
+                        sha.AppendData(buffer, 0, read);
+                        await target.WriteAsync(buffer.AsMemory(0, read), ct);
+                        at += read;
+                    }
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            TryDelete(part);
+        }
+        return (at, Convert.ToHexStringLower(sha.GetHashAndReset()));
+    }
+
+    private async Task DeleteChunksAsync(Guid id, CancellationToken ct)
+    {
+        var keys = new List<string>();
+        await foreach (var o in store.ListAsync(MediaKeys.IngestChunksOf(id), ct)) keys.Add(o.Key);
+        foreach (var key in keys) await store.DeleteAsync(key, ct);
+    }
+
+    private string ScratchFile(Guid id, string kind)
+    {
+        System.IO.Directory.CreateDirectory(Directory);
+        return Path.Combine(Directory, $"{id:N}.{Guid.NewGuid():N}.{kind}");
     }
 
     private static ProtocolAnswer Conflict(long confirmed, long sent) => new(409,
@@ -222,14 +285,6 @@ public sealed class ResumableUploads(BackstageDbContext db, IngestService ingest
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
-    }
-
-    private static async Task<(long Length, string Sha)> HashAsync(string path, CancellationToken ct)
-    {
-        if (!File.Exists(path)) return (0, "");
-        await using var fs = File.OpenRead(path);
-        var hash = await SHA256.HashDataAsync(fs, ct);
-        return (fs.Length, Convert.ToHexStringLower(hash));
     }
 
     private static void TryDelete(string path)

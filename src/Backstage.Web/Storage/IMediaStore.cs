@@ -40,6 +40,8 @@ public static class MediaKeys
 {
     public const string OriginalsPrefix = "originals/";
     public const string RenditionsPrefix = "renditions/";
+    /// <summary>The confirmed chunks of resumable uploads (private, never served; swept by <c>ResumableUploads</c>, not <c>MediaSweeper</c>).</summary>
+    public const string IngestPrefix = "ingest/";
 
     /// <summary>"originals/ab/cd/&lt;sha256&gt;" for a lowercase hex SHA-256 (anything else is refused: no path tricks).</summary>
     public static string Original(string sha256) => IsSha256(sha256)
@@ -50,6 +52,21 @@ public static class MediaKeys
     public static string Rendition(int photoId, string spec) => RenditionsOf(photoId) + spec;
 
     public static string RenditionsOf(int photoId) => $"{RenditionsPrefix}{photoId.ToString(CultureInfo.InvariantCulture)}/";
+
+    /// <summary>"ingest/&lt;uploadId&gt;/": every chunk of one resumable upload.</summary>
+    public static string IngestChunksOf(Guid uploadId) => $"{IngestPrefix}{uploadId:N}/";
+
+    /// <summary>"ingest/&lt;uploadId&gt;/000000065536": the chunk that starts at <paramref name="offset"/> (zero-padded, so keys sort in file order).</summary>
+    public static string IngestChunk(Guid uploadId, long offset) => IngestChunksOf(uploadId) + offset.ToString("D12", CultureInfo.InvariantCulture);
+
+    public static bool TryParseIngestChunk(string key, out Guid uploadId, out long offset)
+    {
+        uploadId = Guid.Empty;
+        offset = 0;
+        var parts = key.Split('/');
+        return parts.Length == 3 && parts[0] + "/" == IngestPrefix && Guid.TryParseExact(parts[1], "N", out uploadId)
+            && parts[2].Length == 12 && long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out offset);
+    }
 
     public static bool TryParseOriginal(string key, out string sha256)
     {

@@ -9,6 +9,7 @@ using Backstage.Web.Storage;
 using Backstage.Web.Tests.Comments;
 using Backstage.Web.Tests.Galleries;
 using Backstage.Web.Tests.Infrastructure;
+using Backstage.Web.Tests.Ingest;
 using Backstage.Web.Tests.Reader;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -130,6 +131,36 @@ public sealed class TwoNodeTests(TwoNodes nodes, ITestOutputHelper output) : ICl
             Assert.Equal(stored, await response.Content.ReadAsByteArrayAsync());
             Assert.True(node.Get<RenditionCache>().Holds(photo.Id, spec));
         }
+    }
+
+    [Fact]
+    public async Task A_resumable_upload_may_send_each_chunk_to_either_node()
+    {
+        var show = await A.CreateShowAsync("Valentino");
+        var onA = new ProtocolClient(await A.ClientAsync(Roles.Editor), show.Id);
+        var onB = new ProtocolClient(await B.ClientAsync(Roles.Editor), show.Id);
+        var file = Jpeg(13, 1600, 1100);
+        int half = file.Length / 2;
+
+        var created = await onA.CreateAsync("IMG_0013.JPG", file);
+        Assert.Equal(HttpStatusCode.Created, created.Status);
+        var id = created.Id!.Value;
+        Assert.Equal(HttpStatusCode.OK, (await onA.PutAsync(id, 0, file[..half])).Status);
+        var second = await onB.PutAsync(id, half, file[half..]); // no sticky sessions: the load balancer picked B
+        Assert.Equal(HttpStatusCode.OK, second.Status);
+        Assert.Equal(file.Length, second.Offset);
+        var done = await onA.CompleteAsync(id);
+
+        Assert.Equal(HttpStatusCode.OK, done.Status);
+        Assert.Equal("ok", Assert.Single(done.Results).Kind);
+        var photo = (await EventuallyAsync(() => A.PhotosAsync(show.Id), p => p.Count == 1 && p[0].Status == PhotoStatus.Ready, "rendering on B")).Single();
+        Assert.Equal(ProtocolClient.Sha(file), photo.Sha256);
+        Assert.Equal(file, await nodes.S3.ReadAsync(MediaKeys.Original(photo.Sha256)));
+        var rendition = await onA.Http.GetAsync(MediaEndpoints.Url(photo.Id, photo.Renditions.First(r => r.Spec == "w640.jpg").Spec));
+        Assert.Equal(HttpStatusCode.OK, rendition.StatusCode);
+        Assert.Equal("image/jpeg", rendition.Content.Headers.ContentType?.MediaType);
+        await foreach (var o in A.Get<IMediaStore>().ListAsync(MediaKeys.IngestChunksOf(id), default))
+            Assert.Fail($"chunk {o.Key} was left in the bucket");
     }
 
     [Fact]

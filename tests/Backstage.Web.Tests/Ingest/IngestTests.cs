@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.IO.Compression;
 using System.Net;
 using System.Text;
@@ -6,6 +7,7 @@ using Backstage.Web.Accounts;
 using Backstage.Web.Galleries;
 using Backstage.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using static Backstage.Tests.Shared.CraftedMetadata;
 using static Backstage.Web.Tests.Galleries.GalleryTestKit;
 
@@ -84,6 +86,63 @@ public sealed class IngestTests(IngestFactory factory) : IClassFixture<IngestFac
         Assert.Equal("Zoë Åberg adjusts a veil backstage", withSidecar.AltText);
         Assert.Equal("Åberg Studio", withSidecar.Agency);
         Assert.DoesNotContain(Directory.EnumerateFiles(factory.DataDirectory, "evil*", SearchOption.AllDirectories), _ => true);
+    }
+
+    [Fact]
+    public async Task An_encrypted_entry_is_refused_by_name_and_the_rest_of_the_ZIP_is_unpacked()
+    {
+        var (client, _, showId) = await StartAsync();
+        var dir = Directory.CreateTempSubdirectory("ingest-zip-");
+        try
+        {
+            await File.WriteAllBytesAsync(Path.Combine(dir.FullName, "IMG_0031.JPG"), Jpeg(31));
+            await File.WriteAllBytesAsync(Path.Combine(dir.FullName, "IMG_0032.JPG"), Jpeg(32));
+            // Debian's zip (Info-ZIP): the first entry as it is, the second with a password (PKWARE traditional encryption).
+            await ZipToolAsync(dir.FullName, "card.zip", "IMG_0031.JPG");
+            await ZipToolAsync(dir.FullName, "-P", "backstage", "card.zip", "IMG_0032.JPG");
+
+            var done = await client.UploadAsync("card.zip", await File.ReadAllBytesAsync(Path.Combine(dir.FullName, "card.zip")));
+
+            Assert.Equal(HttpStatusCode.OK, done.Status);
+            Assert.Equal("ok", Assert.Single(done.Results, l => l.Message.StartsWith("IMG_0031.JPG: uploaded")).Kind);
+            Assert.Equal("refused", Assert.Single(done.Results, l => l.Message == "IMG_0032.JPG: refused, encrypted (send it without a password)").Kind);
+            Assert.Equal(["IMG_0031.JPG"], (await factory.PhotosAsync(showId)).Select(p => p.OriginalFileName));
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    private static async Task ZipToolAsync(string directory, params string[] args)
+    {
+        var psi = new ProcessStartInfo("zip") { WorkingDirectory = directory, RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var a in args.Prepend("-q")) psi.ArgumentList.Add(a);
+        using var process = Process.Start(psi)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, $"zip failed: {await stderr}");
+    }
+
+    [Fact]
+    public async Task Photos_uploaded_in_parallel_into_one_show_get_distinct_places()
+    {
+        var show = await factory.CreateShowAsync();
+        const int count = 8;
+        var start = new TaskCompletionSource();
+        var uploads = Enumerable.Range(0, count).Select(i => Task.Run(async () =>
+        {
+            var bytes = Jpeg(70 + i, 320, 240);
+            await start.Task;
+            return await factory.WithScopeAsync(sp => sp.GetRequiredService<PhotoUploads>()
+                .AddAsync(show.Id, $"IMG_{i:D4}.JPG", new MemoryStream(bytes), CancellationToken.None));
+        })).ToList();
+        start.SetResult();
+        Assert.All(await Task.WhenAll(uploads), o => Assert.True(o.Ok, o.Message));
+
+        var positions = (await factory.PhotosAsync(show.Id)).Select(p => p.Position).Order();
+        Assert.Equal(Enumerable.Range(1, count), positions);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using Backstage.Web.Accounts;
 using Backstage.Web.Ingest;
+using Backstage.Web.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using static Backstage.Web.Tests.Galleries.GalleryTestKit;
@@ -24,6 +25,14 @@ public sealed class ResumableUploadTests(IngestFactory factory) : IClassFixture<
         var bytes = Jpeg(seed, 1600, 1100);
         Assert.True(bytes.Length > 3 * Chunk, $"fixture of {bytes.Length} bytes should span several chunks");
         return bytes;
+    }
+
+    /// <summary>The upload's chunk objects in the media store: key and size.</summary>
+    private async Task<List<(string Key, long Bytes)>> ChunksAsync(Guid id)
+    {
+        var chunks = new List<(string, long)>();
+        await foreach (var o in factory.Store.ListAsync(MediaKeys.IngestChunksOf(id), CancellationToken.None)) chunks.Add((o.Key, o.Bytes));
+        return chunks;
     }
 
     private string OriginalPath(string sha) => Path.Combine(factory.MediaRoot, "originals", sha[..2], sha[2..4], sha);
@@ -60,8 +69,9 @@ public sealed class ResumableUploadTests(IngestFactory factory) : IClassFixture<
         var photo = Assert.Single(await factory.PhotosAsync(showId));
         Assert.Equal(ProtocolClient.Sha(file), photo.Sha256);
         Assert.Equal(ProtocolClient.Sha(file), Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(OriginalPath(photo.Sha256)))));
-        // The assembled bytes are gone once handed over.
-        Assert.False(File.Exists(Path.Combine(factory.DataDirectory, "ingest", id.ToString("N") + ".part")));
+        // The chunk objects and the assembled file are gone once handed over.
+        Assert.Empty(await ChunksAsync(id));
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(factory.DataDirectory, "ingest"), id.ToString("N") + ".*"));
     }
 
     [Fact]
@@ -85,7 +95,7 @@ public sealed class ResumableUploadTests(IngestFactory factory) : IClassFixture<
         var missing = await client.CompleteAsync(id);
         Assert.Equal(HttpStatusCode.Conflict, missing.Status);
         Assert.Contains($"bytes from {Chunk} on are missing", missing.Message);
-        Assert.Equal(Chunk, new FileInfo(Path.Combine(factory.DataDirectory, "ingest", id.ToString("N") + ".part")).Length);
+        Assert.Equal([(MediaKeys.IngestChunk(id, 0), (long)Chunk)], await ChunksAsync(id)); // the repeat wrote nothing
     }
 
     [Fact]
@@ -162,16 +172,28 @@ public sealed class ResumableUploadTests(IngestFactory factory) : IClassFixture<
         var file = BigJpeg(7);
         var id = (await client.CreateAsync("IMG_0007.JPG", file)).Id!.Value;
         await client.PutAsync(id, 0, file[..Chunk]);
-        var part = Path.Combine(factory.DataDirectory, "ingest", id.ToString("N") + ".part");
-        Assert.True(File.Exists(part));
-        var fresh = (await client.CreateAsync("IMG_0008.JPG", Jpeg(8))).Id!.Value;
+        Assert.Single(await ChunksAsync(id));
+        var freshFile = BigJpeg(8);
+        var fresh = (await client.CreateAsync("IMG_0008.JPG", freshFile)).Id!.Value;
+        await client.PutAsync(fresh, 0, freshFile[..Chunk]);
+        // A chunk older than OrphanAge of an upload that no longer exists (a late chunk, a crash before the cleanup);
+        // the fresh upload's chunk is made just as old: an open upload keeps its chunks however old they are.
+        var orphan = MediaKeys.IngestChunk(Guid.NewGuid(), 0);
+        var scratch = Path.GetTempFileName();
+        await File.WriteAllBytesAsync(scratch, [1, 2, 3]);
+        await factory.Store.PutFileAsync(orphan, scratch, "application/octet-stream", CancellationToken.None);
+        File.Delete(scratch);
+        foreach (var key in new[] { orphan, MediaKeys.IngestChunk(fresh, 0) })
+            File.SetLastWriteTimeUtc(factory.Store.LocalPath(key)!, DateTime.UtcNow.AddDays(-1));
 
         await factory.WithDbAsync(db => db.Set<ResumableUpload>().Where(u => u.Id == id)
             .ExecuteUpdateAsync(s => s.SetProperty(u => u.UpdatedAt, DateTimeOffset.UtcNow.AddDays(-2))));
         var swept = await factory.WithScopeAsync(sp => sp.GetRequiredService<ResumableUploads>().SweepAsync(CancellationToken.None));
 
         Assert.Equal(1, swept);
-        Assert.False(File.Exists(part));
+        Assert.Empty(await ChunksAsync(id));
+        Assert.Null(await factory.Store.StatAsync(orphan, CancellationToken.None));
+        Assert.Single(await ChunksAsync(fresh));
         Assert.Equal(HttpStatusCode.NotFound, (await client.StatusAsync(id)).Status);
         Assert.Equal(HttpStatusCode.OK, (await client.StatusAsync(fresh)).Status);
     }

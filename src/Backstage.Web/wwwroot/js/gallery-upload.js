@@ -10,22 +10,7 @@
   var token = form.querySelector('input[name="__RequestVerificationToken"]');
   var busy = false;
 
-  function row(name) {
-    var li = document.createElement('li');
-    var label = document.createElement('span');
-    label.className = 'name';
-    label.textContent = name;
-    var bar = document.createElement('progress');
-    bar.max = 100;
-    bar.value = 0;
-    var msg = document.createElement('span');
-    msg.className = 'message';
-    li.appendChild(label);
-    li.appendChild(bar);
-    li.appendChild(msg);
-    list.appendChild(li);
-    return { li: li, bar: bar, msg: msg };
-  }
+  function row(name) { return window.BackstageUploadRow(list, name); }
 
   function send(file, ui) {
     return new Promise(function (resolve) {

@@ -97,23 +97,7 @@
   // ---- state and rendering ----
   var items = [], running = 0, startedAt = 0, sentSinceStart = 0, batch = null;
 
-  function row(name) {
-    var li = document.createElement('li');
-    var label = document.createElement('span');
-    label.className = 'name';
-    label.textContent = name;
-    var bar = document.createElement('progress');
-    bar.max = 100;
-    bar.value = 0;
-    bar.setAttribute('aria-label', name);
-    var msg = document.createElement('span');
-    msg.className = 'message';
-    li.appendChild(label);
-    li.appendChild(bar);
-    li.appendChild(msg);
-    list.appendChild(li);
-    return { li: li, bar: bar, msg: msg };
-  }
+  function row(name) { return window.BackstageUploadRow(list, name); }
 
   function show(item, text, state) {
     item.ui.msg.textContent = text;

@@ -70,26 +70,7 @@ public sealed class EditModel(BackstageDbContext db, IEnumerable<IPublishCheck> 
         else if (await db.Articles.AnyAsync(a => a.Slug == slug && a.Id != id, ct))
             ModelState.AddModelError("Input.Slug", $"Another article already uses the address /articles/{slug}. Choose another.");
 
-        var (status, publishAt) = (article?.Status ?? ArticleStatus.Draft, article?.PublishAt);
-        switch (action)
-        {
-            case "publish":
-                (status, publishAt) = (ArticleStatus.Published, status == ArticleStatus.Published && publishAt <= time.Now ? publishAt : time.Now);
-                break;
-            case "schedule" when Input.PublishAtLocal is null:
-                ModelState.AddModelError("Input.PublishAtLocal", "Choose the date and time the article should go live.");
-                break;
-            case "schedule":
-                var at = time.ToUtc(Input.PublishAtLocal.Value);
-                if (at <= time.Now)
-                    ModelState.AddModelError("Input.PublishAtLocal",
-                        $"{Input.PublishAtLocal:d MMM yyyy, HH:mm} ({time.ZoneName}) is in the past. Choose a later time, or publish now.");
-                (status, publishAt) = (ArticleStatus.Scheduled, at);
-                break;
-            case "unpublish":
-                (status, publishAt) = (ArticleStatus.Draft, null);
-                break;
-        }
+        var (status, publishAt) = PublishSchedule.Apply(action, article?.Status ?? ArticleStatus.Draft, article?.PublishAt, Input.PublishAtLocal, "article", time, ModelState);
         if (action is "publish" or "schedule")
             foreach (var check in checks)
             foreach (var problem in await check.CheckAsync(Input.Body ?? "", ct))

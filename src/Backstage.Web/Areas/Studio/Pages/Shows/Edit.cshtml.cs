@@ -71,26 +71,7 @@ public sealed class EditModel(BackstageDbContext db, SiteTime time, JobQueue que
             ModelState.AddModelError("Input.Slug", "The address may use only lowercase letters, digits and single hyphens, e.g. \"dior-fw25\".");
         else if (await db.Shows.AnyAsync(s => s.Slug == slug && s.Id != id, ct))
             ModelState.AddModelError("Input.Slug", $"Another show already uses the address /shows/{slug}. Choose another.");
-        var (status, publishAt) = (show?.Status ?? ShowStatus.Draft, show?.PublishAt);
-        switch (action)
-        {
-            case "publish":
-                (status, publishAt) = (ShowStatus.Published, status == ShowStatus.Published && publishAt <= time.Now ? publishAt : time.Now);
-                break;
-            case "schedule" when Input.PublishAtLocal is null:
-                ModelState.AddModelError("Input.PublishAtLocal", "Choose the date and time the show should go live.");
-                break;
-            case "schedule":
-                var at = time.ToUtc(Input.PublishAtLocal.Value);
-                if (at <= time.Now)
-                    ModelState.AddModelError("Input.PublishAtLocal",
-                        $"{Input.PublishAtLocal:d MMM yyyy, HH:mm} ({time.ZoneName}) is in the past. Choose a later time, or publish now.");
-                (status, publishAt) = (ShowStatus.Scheduled, at);
-                break;
-            case "unpublish":
-                (status, publishAt) = (ShowStatus.Draft, null);
-                break;
-        }
+        var (status, publishAt) = PublishSchedule.Apply(action, show?.Status ?? ShowStatus.Draft, show?.PublishAt, Input.PublishAtLocal, "show", time, ModelState);
         var embargo = Input.EmbargoLocal is { } local ? time.ToUtc(local) : (DateTimeOffset?)null;
         if (!ModelState.IsValid) return Page();
 
