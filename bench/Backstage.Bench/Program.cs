@@ -10,6 +10,9 @@ using Backstage.Media;
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
+if (args is ["photos", ..]) return BenchPhotos.Generate(args[1..]);
+if (args is ["ingest", ..]) return await IngestDriver.Run(args[1..]);
+
 var opts = BenchArgs.Parse(args);
 if (opts.Pipeline is not null)
 {
