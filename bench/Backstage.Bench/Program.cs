@@ -10,6 +10,8 @@ using Backstage.Media;
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
+if (args is ["evict", ..]) return await EvictionBench.RunAsync(args[1..]);
+
 var opts = BenchArgs.Parse(args);
 if (opts.Pipeline is not null)
 {
