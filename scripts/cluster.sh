@@ -10,7 +10,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 STATE="${TMPDIR:-/tmp}/backstage-cluster.state"
 S3_PORT="${CLUSTER_S3_PORT:-5390}"
-PORTS=(5301 5302)
+read -r -a PORTS <<<"${CLUSTER_PORTS:-5301 5302}"   # node 1 and node 2
 
 pg_bin() {
   if [ -n "${BACKSTAGE_PG_BIN:-}" ]; then echo "$BACKSTAGE_PG_BIN"; return; fi

@@ -18,6 +18,8 @@ CONNECTIONS="${CONNECTIONS:-32}"
 DURATION="${DURATION:-15s}"
 READY_TIMEOUT="${READY_TIMEOUT:-900}"   # seconds to wait for the demo photos to render
 WRITE_DOCS="${WRITE_DOCS:-1}"
+# shellcheck source=../lib.sh
+source "$ROOT/bench/lib.sh"
 ARTICLE="/articles/paris-fashion-week-the-coolest-backstage-moments"
 SHOW="/shows/dior-fw25"
 STATIC="/bench/article.html"
@@ -67,22 +69,11 @@ age=$(curl -fsI "$BASE$ARTICLE" | tr -d '\r' | awk -F': ' 'tolower($1)=="age"{pr
 [[ -n "$age" ]] || echo "warning: the article page was not served from the output cache (no Age header)" >&2
 bytes=$(stat -c %s "$WEB/wwwroot/bench/article.html")
 
-run() { # name url → "name rps p99"
-  local out rps p99
-  out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$BASE$2")
-  rps=$(awk '/^Requests\/sec:/{print $2}' <<<"$out")
-  p99=$(awk '$1=="99%"{print $2}' <<<"$out")
-  local non2xx
-  non2xx=$(awk '/Non-2xx or 3xx responses:/{print $5}' <<<"$out")
-  [[ -z "$non2xx" ]] || echo "warning: $1 had $non2xx non-2xx responses" >&2
-  printf '%s %s %s\n' "$1" "$rps" "$p99"
-}
-
 echo "== wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency (each target in turn)"
 results=()
-results+=("$(run static "$STATIC")")
-results+=("$(run article "$ARTICLE")")
-results+=("$(run show "$SHOW")")
+results+=("$(wrk_measure static "$BASE$STATIC")")
+results+=("$(wrk_measure article "$BASE$ARTICLE")")
+results+=("$(wrk_measure show "$BASE$SHOW")")
 
 static_rps=$(awk '$1=="static"{print $2}' <<<"$(printf '%s\n' "${results[@]}")")
 article_rps=$(awk '$1=="article"{print $2}' <<<"$(printf '%s\n' "${results[@]}")")
@@ -92,9 +83,9 @@ verdict=$(awk -v r="$ratio" 'BEGIN{print (r >= 0.5) ? "met" : "NOT met"}')
 table="| Target | URL | Requests/s | p99 latency |
 |---|---|---:|---:|"
 for line in "${results[@]}"; do
-  read -r name rps p99 <<<"$line"
+  read -r name rps _ p99 <<<"$line"
   case $name in static) url=$STATIC;; article) url=$ARTICLE;; show) url=$SHOW;; esac
-  table+=$'\n'"| $name | \`$url\` | $rps | $p99 |"
+  table+=$'\n'"| $name | \`$url\` | $rps | ${p99}ms |"
 done
 echo
 echo "$table"
@@ -120,15 +111,5 @@ Reproduce: \`bench/load/run.sh\` (options: \`DURATION\`, \`CONNECTIONS\`, \`THRE
 Release, starts the app on a fresh temporary data directory, waits for the demo photos to render, warms the cache, writes
 \`wwwroot/bench/article.html\` for the run and removes it afterwards, and rewrites this section.
 "
-  doc="$ROOT/docs/benchmarks.md"
-  [[ -f "$doc" ]] || printf '# Benchmarks\n\n' >"$doc"
-  python3 - "$doc" "$section" <<'PY'
-import re, sys
-path, section = sys.argv[1], sys.argv[2]
-text = open(path).read()
-pattern = re.compile(r"^## Reader pages under load\n.*?(?=^## |\Z)", re.S | re.M)
-text = pattern.sub(lambda m: section + "\n", text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + section
-open(path, "w").write(text)
-PY
-  echo "== wrote $doc"
+  replace_doc_section "## Reader pages under load" "$section"
 fi
