@@ -35,6 +35,12 @@ up() {
   : "${BACKSTAGE_ADMIN_EMAIL:?set BACKSTAGE_ADMIN_EMAIL (and BACKSTAGE_ADMIN_PASSWORD) for the Admin account}"
   : "${BACKSTAGE_ADMIN_PASSWORD:?set BACKSTAGE_ADMIN_PASSWORD}"
   if [ -f "$STATE" ]; then echo "a cluster is already up ($(cat "$STATE")); run: $0 down" >&2; exit 1; fi
+  local port
+  for port in "${PORTS[@]}" "$S3_PORT"; do # another cluster (or anything) there would answer in place of ours
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "port $port is in use; choose others with CLUSTER_PORTS=\"5311 5312\" and CLUSTER_S3_PORT=5391" >&2; exit 1
+    fi
+  done
   local made_temp=0
   if [ -z "${CLUSTER_DIR:-}" ]; then CLUSTER_DIR="$(mktemp -d -t backstage-cluster-XXXXXX)"; made_temp=1; fi
   mkdir -p "$CLUSTER_DIR"
