@@ -4,13 +4,14 @@
 #                             a Release build, "migrate" once, an Admin from BACKSTAGE_ADMIN_EMAIL/BACKSTAGE_ADMIN_PASSWORD,
 #                             node 1 on http://127.0.0.1:5301 (no render workers) and node 2 on http://127.0.0.1:5302,
 #                             both Production, S3 storage, each with its own data directory under CLUSTER_DIR.
+#                             CLUSTER_PORTS="5311 5312" and CLUSTER_S3_PORT=5391 move them off ports already in use.
 #   scripts/cluster.sh down   stops everything "up" started (and removes CLUSTER_DIR if "up" made it a temp folder).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 STATE="${TMPDIR:-/tmp}/backstage-cluster.state"
 S3_PORT="${CLUSTER_S3_PORT:-5390}"
-read -r -a PORTS <<<"${CLUSTER_PORTS:-5301 5302}"   # node 1 and node 2
+read -r -a PORTS <<< "${CLUSTER_PORTS:-5301 5302}" # two ports; override (and CLUSTER_S3_PORT) when they are taken
 
 pg_bin() {
   if [ -n "${BACKSTAGE_PG_BIN:-}" ]; then echo "$BACKSTAGE_PG_BIN"; return; fi
@@ -34,6 +35,12 @@ up() {
   : "${BACKSTAGE_ADMIN_EMAIL:?set BACKSTAGE_ADMIN_EMAIL (and BACKSTAGE_ADMIN_PASSWORD) for the Admin account}"
   : "${BACKSTAGE_ADMIN_PASSWORD:?set BACKSTAGE_ADMIN_PASSWORD}"
   if [ -f "$STATE" ]; then echo "a cluster is already up ($(cat "$STATE")); run: $0 down" >&2; exit 1; fi
+  local port
+  for port in "${PORTS[@]}" "$S3_PORT"; do # another cluster (or anything) there would answer in place of ours
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "port $port is in use; choose others with CLUSTER_PORTS=\"5311 5312\" and CLUSTER_S3_PORT=5391" >&2; exit 1
+    fi
+  done
   local made_temp=0
   if [ -z "${CLUSTER_DIR:-}" ]; then CLUSTER_DIR="$(mktemp -d -t backstage-cluster-XXXXXX)"; made_temp=1; fi
   mkdir -p "$CLUSTER_DIR"

@@ -2,7 +2,6 @@ using Backstage.Web.Articles;
 using Backstage.Web.Data;
 using Backstage.Web.Hosting;
 using Backstage.Web.Jobs;
-using Backstage.Web.Reader;
 using Backstage.Web.Shows;
 using Backstage.Web.Studio;
 using Microsoft.EntityFrameworkCore;

@@ -1,7 +1,6 @@
 using Backstage.Web.Data;
 using Backstage.Web.Hosting;
 using Backstage.Web.Jobs;
-using Backstage.Web.Reader;
 using Backstage.Web.Storage;
 using Backstage.Web.Studio;
 using Microsoft.EntityFrameworkCore;
