@@ -7,6 +7,7 @@ wrk_measure() {
   out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$2")
   non2xx=$(awk '/Non-2xx or 3xx responses:/{print $5}' <<<"$out")
   [[ -z "$non2xx" ]] || echo "warning: $1 had $non2xx non-2xx responses" >&2
+  grep -q "Socket errors" <<<"$out" && echo "warning: $1: $(grep "Socket errors" <<<"$out" | sed 's/^ *//') (timed-out requests are not in the latencies)" >&2
   awk -v name="$1" '
     function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
     /^Requests\/sec:/ { rps = $2 } $1 == "50%" { p50 = ms($2) } $1 == "99%" { p99 = ms($2) }

@@ -25,6 +25,7 @@ PHOTOS="${PHOTOS:-50}"
 PARTS="${PARTS:-serve evict ingest}"
 WRITE_DOCS="${WRITE_DOCS:-1}"
 READY_TIMEOUT="${READY_TIMEOUT:-900}"   # seconds for demo photos, and for each ingest phase, to be ready
+DEMO_READY="${DEMO_READY:-36}"          # demo photos rendered before serving is measured (all 36: nothing renders meanwhile)
 BASE_PORT="${BASE_PORT:-5301}"          # nodes on BASE_PORT … BASE_PORT+3, s3rver on BASE_PORT+89
 # shellcheck source=../lib.sh
 source "$ROOT/bench/lib.sh"
@@ -47,8 +48,15 @@ cleanup() {
   if [[ "${KEEP:-0}" == 1 ]]; then echo "kept $WORK (logs: $CLUSTER_DIR/*.log)" >&2; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
+trap "exit 143" TERM
+trap "exit 130" INT
 fail() { echo "FAILED: $*" >&2; [[ "${KEEP:-0}" == 1 ]] || echo "(run with KEEP=1 to keep the nodes' logs)" >&2; exit 1; }
-stop_pid() { kill "$1" 2>/dev/null || return 0; for _ in $(seq 1 50); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.2; done; kill -9 "$1" 2>/dev/null || true; }
+stop_pid() { # an extra node this script started: SIGTERM, up to 30 s to finish, then SIGKILL
+  kill "$1" 2>/dev/null || return 0
+  for _ in $(seq 1 150); do kill -0 "$1" 2>/dev/null || break; sleep 0.2; done
+  kill -9 "$1" 2>/dev/null || true
+  { wait "$1"; } 2>/dev/null || true
+}
 sql() { psql -h "$CLUSTER_DIR/pg" -U postgres -d backstage -XtAq -v ON_ERROR_STOP=1 -c "$1"; }
 now() { date +%s.%N; }
 cpu_seconds() { # summed user+system CPU of the given pids (clock ticks in /proc/<pid>/stat fields 14 and 15)
@@ -89,7 +97,7 @@ rows=()
 if [[ " $PARTS " == *" serve "* ]]; then
   echo "== demo content: a Development node seeds the six demo shows into the shared database and bucket"
   start_extra seed "$P3" ASPNETCORE_ENVIRONMENT=Development Backstage__SeedDemoContent=true Backstage__Jobs__Workers=2
-  wait_until "$READY_TIMEOUT" "36 demo photos ready" "(select count(*) from photos where status = 'Ready') >= 36"
+  wait_until "$READY_TIMEOUT" "$DEMO_READY demo photos ready" "(select count(*) from photos where status = 'Ready') >= $DEMO_READY"
   stop_extra seed
   read -r photo spec < <(sql "select photo_id || ' ' || spec from renditions where spec = 'w1280.webp' order by photo_id limit 1")
   [[ -n "${photo:-}" ]] || fail "no w1280.webp rendition in the database"
@@ -202,7 +210,8 @@ path, timed from the first upload until the database has every photo ready; CPU 
 
 $table
 
-Reproduce: \`bench/scale/run.sh\` (options: \`DURATION\`, \`CONNECTIONS\`, \`THREADS\`, \`ROUNDS\`, \`PHOTOS\`, \`PARTS\`,
-\`BASE_PORT\`, \`WRITE_DOCS=0\`). It starts its own cluster on a temporary folder and stops everything it started.
+Reproduce: \`bench/scale/run.sh\` (options: \`DURATION\`, \`CONNECTIONS\`, \`THREADS\`, \`ROUNDS\`, \`PHOTOS\`, \`PARTS=\"serve evict
+ingest\"\`, \`DEMO_READY\`, \`BASE_PORT\`, \`KEEP=1\`, \`WRITE_DOCS=0\`). It starts its own cluster in a temporary folder (ports
+$BASE_PORT–$P4 and $CLUSTER_S3_PORT) and stops everything it started, also on failure or Ctrl-C.
 "
 fi
