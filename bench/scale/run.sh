@@ -197,10 +197,9 @@ echo
 echo "$table"
 
 if [[ "$WRITE_DOCS" == "1" ]]; then
-  cpu=$(lscpu | awk -F': +' '/^Model name/{print $2; exit}')
-  replace_doc_section "## Several nodes: serving, eviction, rendering" "## Several nodes: serving, eviction, rendering
+  bench_write_section "## Several nodes: serving, eviction, rendering" "## Several nodes: serving, eviction, rendering
 
-Measured $(date -u +"%Y-%m-%d %H:%M UTC") on $(nproc) cores ($cpu); everything (wrk, PostgreSQL, s3rver, the nodes) on the
+Measured $(date -u +"%Y-%m-%d %H:%M UTC") on $(bench_machine); everything (wrk, PostgreSQL, s3rver, the nodes) on the
 same machine over loopback. The cluster of \`scripts/cluster.sh\` (Release, Production, one PostgreSQL, one s3rver bucket)
 plus extra nodes from the same build. Rendition serving: \`wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency\`, one target
 after the other, on one demo photo's \`$spec\` after checking every target answers 200 with the same bytes (and, from the

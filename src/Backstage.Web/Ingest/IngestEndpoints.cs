@@ -1,7 +1,11 @@
 using System.Globalization;
+using Backstage.Media;
 using Backstage.Web.Accounts;
+using Backstage.Web.Data;
+using Backstage.Web.Galleries;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Backstage.Web.Ingest;
@@ -14,7 +18,9 @@ namespace Backstage.Web.Ingest;
 /// PUT  /studio/ingest/uploads/{id}             Upload-Offset: n, body = bytes n…            → 200 {offset} | 409 {offset}
 /// GET  /studio/ingest/uploads/{id}   (HEAD)    → {offset, state, results}, header Upload-Offset
 /// POST /studio/ingest/uploads/{id}/complete    → 200 {results} | 409 {offset} missing bytes | 422 hash differs
+/// GET  /studio/ingest/shows/{showId}/status     → {photos: [{id, sha256, name, status, renditions, planned, readyAt}]}
 /// </code>
+/// The status route is for scripts and the ingest benchmark: where every photo of a show stands, without rendering the gallery.
 /// </summary>
 public static class IngestEndpoints
 {
@@ -34,8 +40,26 @@ public static class IngestEndpoints
         });
         group.MapMethods("/uploads/{id:guid}", ["GET", "HEAD"], async (Guid id, HttpContext http, ResumableUploads uploads, CancellationToken ct) =>
             Answer(http, await uploads.StatusAsync(id, ct)));
+        group.MapGet("/shows/{showId:int}/status", ShowStatusAsync);
         group.MapPost("/uploads/{id:guid}/complete", async (Guid id, HttpContext http, ResumableUploads uploads, CancellationToken ct) =>
             Answer(http, await uploads.CompleteAsync(id, ct)));
+    }
+
+    private static async Task<IResult> ShowStatusAsync(int showId, BackstageDbContext db, MediaOptionsAccessor media, HttpContext http, CancellationToken ct)
+    {
+        if (!await db.Shows.AnyAsync(s => s.Id == showId, ct)) return Results.NotFound();
+        var photos = await db.Set<Photo>().AsNoTracking().Where(p => p.ShowId == showId).OrderBy(p => p.Position).ThenBy(p => p.Id)
+            .Select(p => new { p.Id, p.Sha256, p.OriginalFileName, p.Status, p.Width, p.UpdatedAt, Renditions = p.Renditions.Count }).ToListAsync(ct);
+        http.Response.Headers.CacheControl = "no-store";
+        return Results.Json(new
+        {
+            photos = photos.Select(p => new
+            {
+                id = p.Id, sha256 = p.Sha256, name = p.OriginalFileName, status = p.Status.ToString(),
+                renditions = p.Renditions, planned = RenditionPlanner.Plan(Math.Max(1, p.Width), media.Options).Count,
+                readyAt = p.Status == PhotoStatus.Ready ? p.UpdatedAt : (DateTimeOffset?)null,
+            }),
+        });
     }
 
     private static IResult Answer(HttpContext http, ProtocolAnswer a)

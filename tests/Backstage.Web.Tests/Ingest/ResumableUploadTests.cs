@@ -1,6 +1,8 @@
 using System.Net;
 using System.Security.Cryptography;
+using System.Text.Json;
 using Backstage.Web.Accounts;
+using Backstage.Web.Galleries;
 using Backstage.Web.Ingest;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -191,6 +193,51 @@ public sealed class ResumableUploadTests(IngestFactory factory) : IClassFixture<
         var anonymous = await factory.Anonymous().PutAsync($"/studio/ingest/uploads/{Guid.NewGuid()}", new ByteArrayContent([1]));
         Assert.NotEqual(HttpStatusCode.OK, anonymous.StatusCode);
         Assert.Empty(await factory.WithDbAsync(db => db.Set<ResumableUpload>().Where(u => u.ShowId == show.Id).ToListAsync()));
+    }
+
+    [Fact]
+    public async Task The_show_status_route_tells_staff_which_photos_are_ready_with_every_planned_rendition()
+    {
+        var (client, showId) = await StartAsync();
+        var files = new[] { Jpeg(31, 1400, 900), Jpeg(32, 500, 400) };
+        for (int i = 0; i < files.Length; i++)
+            Assert.Equal(HttpStatusCode.OK, (await client.UploadAsync($"IMG_{31 + i}.JPG", files[i])).Status);
+
+        async Task<List<JsonElement>> StatusAsync(HttpClient http)
+        {
+            var response = await http.GetAsync($"/studio/ingest/shows/{showId}/status");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.True(response.Headers.CacheControl?.NoStore);
+            return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("photos").EnumerateArray().ToList();
+        }
+
+        var before = await StatusAsync(client.Http);
+        Assert.Equal(files.Select(ProtocolClient.Sha), before.Select(p => p.GetProperty("sha256").GetString()));
+        Assert.All(before, p =>
+        {
+            Assert.Equal("Processing", p.GetProperty("status").GetString());
+            Assert.Equal(0, p.GetProperty("renditions").GetInt32());
+            Assert.Equal(JsonValueKind.Null, p.GetProperty("readyAt").ValueKind);
+        });
+        // The narrower photo gets fewer widths, so "planned" is per photo.
+        Assert.True(before[0].GetProperty("planned").GetInt32() > before[1].GetProperty("planned").GetInt32());
+
+        await factory.DrainAsync();
+        var after = await StatusAsync(client.Http);
+        var rows = await factory.WithDbAsync(db => db.Set<Rendition>().Where(r => r.Photo!.ShowId == showId)
+            .GroupBy(r => r.PhotoId).Select(g => new { PhotoId = g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.PhotoId, x => x.Count));
+        Assert.All(after, p =>
+        {
+            Assert.Equal("Ready", p.GetProperty("status").GetString());
+            Assert.Equal(rows[p.GetProperty("id").GetInt32()], p.GetProperty("renditions").GetInt32());
+            Assert.Equal(p.GetProperty("planned").GetInt32(), p.GetProperty("renditions").GetInt32());
+            Assert.Equal(JsonValueKind.String, p.GetProperty("readyAt").ValueKind);
+        });
+
+        var reader = await factory.ClientAsync(Roles.Reader);
+        Assert.Equal(HttpStatusCode.Forbidden, (await reader.Http.GetAsync($"/studio/ingest/shows/{showId}/status")).StatusCode);
+        Assert.NotEqual(HttpStatusCode.OK, (await factory.Anonymous().GetAsync($"/studio/ingest/shows/{showId}/status")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.Http.GetAsync("/studio/ingest/shows/999999/status")).StatusCode);
     }
 
     [Fact]
