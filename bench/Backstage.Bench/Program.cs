@@ -10,12 +10,9 @@ using Backstage.Media;
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
-<<<<<<< HEAD
 if (args is ["evict", ..]) return await EvictionBench.RunAsync(args[1..]);
-=======
 if (args is ["photos", ..]) return BenchPhotos.Generate(args[1..]);
 if (args is ["ingest", ..]) return await IngestDriver.Run(args[1..]);
->>>>>>> benchingest
 
 var opts = BenchArgs.Parse(args);
 if (opts.Pipeline is not null)
