@@ -163,7 +163,7 @@ if [[ " $PARTS " == *" ingest "* ]]; then
     # the driver signs in, makes a show, uploads, and waits until every photo is ready with every rendition (or fails)
     bench ingest --base "$2" --email "$BACKSTAGE_ADMIN_EMAIL" --password "$BACKSTAGE_ADMIN_PASSWORD" --photos "$PHOTOS" \
       --path resumable --photos-dir "$BENCH_PHOTOS" --timeout "$READY_TIMEOUT" >"$WORK/ingest-$1.log" 2>&1 || { tail -n 30 "$WORK/ingest-$1.log" >&2; fail "ingest driver ($1)"; }
-    elapsed=$(sed -n 's/^RESULT //p' "$WORK/ingest-$1.log" | python3 -c 'import json, sys; print(f"{json.load(sys.stdin)[\"AllReadySeconds\"]:.1f}")')
+    elapsed=$(sed -n 's/^RESULT //p' "$WORK/ingest-$1.log" | python3 -c 'import json, sys; print(format(json.load(sys.stdin)["AllReadySeconds"], ".1f"))')
     wait_until "$READY_TIMEOUT" "$PHOTOS photos ready ($1)" "(select count(*) from photos where id > $before and status <> 'Processing') >= $PHOTOS"
     # shellcheck disable=SC2046
     cpu=$(cpu_seconds $(node_pids)); cpu=$(awk -v a="$c0" -v b="$cpu" -v n="$PHOTOS" 'BEGIN{printf "%.2f", (b - a) / n}')
@@ -212,7 +212,7 @@ path, timed from the first upload until the database has every photo ready; CPU 
 $table
 
 Reproduce: \`bench/scale/run.sh\` (options: \`DURATION\`, \`CONNECTIONS\`, \`THREADS\`, \`ROUNDS\`, \`PHOTOS\`, \`PARTS=\"serve evict
-ingest\"\`, \`DEMO_READY\`, \`BASE_PORT\`, \`KEEP=1\`, \`WRITE_DOCS=0\`). It starts its own cluster in a temporary folder (ports
+ingest\"\`, \`DEMO_READY\`, \`BENCH_PHOTOS\`, \`BASE_PORT\`, \`KEEP=1\`, \`WRITE_DOCS=0\`). It starts its own cluster in a temporary folder (ports
 $BASE_PORT–$P4 and $CLUSTER_S3_PORT) and stops everything it started, also on failure or Ctrl-C.
 "
 fi
