@@ -186,9 +186,11 @@ if [[ " $PARTS " == *" ingest "* ]]; then
   }
   echo "== upload-to-ready: $PHOTOS photos uploaded to $N2 (node 1 has no workers: one node renders)"
   ingest_phase "one node renders" "$N2"
-  echo "== upload-to-ready: $PHOTOS photos round-robin over $N2 and :$P3 (both render)"
+  # Uploads stay on one node: a resumable upload's chunks are spooled on the disk of the node that received them, so
+  # spreading one upload's requests over nodes ends in "SHA-256 differs" (found by this bench; needs sticky sessions).
+  echo "== upload-to-ready: $PHOTOS photos uploaded to $N2, rendered by it and a third node on :$P3"
   start_extra renderer "$P3" Backstage__Jobs__Workers=2
-  ingest_phase "two nodes render" "$N2,http://127.0.0.1:$P3"
+  ingest_phase "two nodes render" "$N2"
   stop_extra renderer
 fi
 
