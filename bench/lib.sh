@@ -1,29 +1,98 @@
-# Shared by the bench/*/run.sh scripts: bounded wrk runs and rewriting one section of docs/benchmarks.md.
-# Source it after setting THREADS, CONNECTIONS and DURATION.
+# Shared by the bench runners (source it): a Release build of the app, started in Development (embedded PostgreSQL,
+# demo content) on its own temporary data directory, and the rewrite of one section of docs/benchmarks.md.
+# The caller sets ROOT and traps bench_cleanup on EXIT.
 
-# wrk_measure NAME URL → "NAME requests/s p50-ms p99-ms" (one bounded run; warns about non-2xx answers)
-wrk_measure() {
-  local out non2xx
-  out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$2")
-  non2xx=$(awk '/Non-2xx or 3xx responses:/{print $5}' <<<"$out")
-  [[ -z "$non2xx" ]] || echo "warning: $1 had $non2xx non-2xx responses" >&2
-  awk -v name="$1" '
-    function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
-    /^Requests\/sec:/ { rps = $2 } $1 == "50%" { p50 = ms($2) } $1 == "99%" { p99 = ms($2) }
-    END { printf "%s %s %.2f %.2f\n", name, rps, p50, p99 }' <<<"$out"
+WEB="$ROOT/src/Backstage.Web"
+APP_PID=""
+BENCH_DATA=""
+
+# bench_build: the app in Release (quietly).
+bench_build() {
+  echo "== building Release"
+  dotnet build "$WEB" -c Release -v q -nologo >/dev/null
 }
 
-# replace_doc_section "## Heading" SECTION-TEXT: swaps that section of docs/benchmarks.md (up to the next "## "), or appends it
-replace_doc_section() {
-  local doc; doc="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/docs/benchmarks.md"
+# bench_data_dir: a fresh data directory for the app (cluster, media, spool), removed by bench_cleanup.
+bench_data_dir() {
+  BENCH_DATA="$(mktemp -d /tmp/backstage-bench-XXXXXX)"
+  chmod 755 "$BENCH_DATA"   # the embedded cluster runs as the postgres user when started as root
+}
+
+# bench_start_app BASE [NAME=VALUE…]: starts the Release app on BASE with the data in $BENCH_DATA (extra environment
+# settings after BASE) and waits until it answers /health/live; APP_PID is the dotnet process itself.
+bench_start_app() {
+  local base="$1"; shift
+  echo "== starting the app on $base (Development: embedded PostgreSQL + demo content, data in $BENCH_DATA)"
+  (
+    cd "$WEB"
+    exec env ASPNETCORE_ENVIRONMENT=Development \
+      Backstage__DataDirectory="$BENCH_DATA" \
+      Logging__LogLevel__Default=Warning \
+      Logging__Console__FormatterName=simple \
+      "$@" \
+      dotnet "bin/Release/net10.0/Backstage.Web.dll" --urls "$base"
+  ) >>"$BENCH_DATA/app.log" 2>&1 &
+  APP_PID=$!
+  for _ in $(seq 1 600); do curl -fs -o /dev/null "$base/health/live" && break; kill -0 "$APP_PID" 2>/dev/null || break; sleep 1; done   # first start seeds demo photos
+  curl -fs -o /dev/null "$base/health/live" || { echo "app did not start; see $BENCH_DATA/app.log" >&2; cat "$BENCH_DATA/app.log" >&2; exit 1; }
+}
+
+# bench_stop_app: stops the app gracefully (it stops its embedded cluster) and waits for it.
+bench_stop_app() {
+  if [[ -n "$APP_PID" ]]; then kill "$APP_PID" 2>/dev/null && wait "$APP_PID" 2>/dev/null || true; fi
+  APP_PID=""
+}
+
+# bench_wait_demo_photos BASE TIMEOUT: until the sitemap lists the 36 rendered demo photos (or TIMEOUT seconds).
+bench_wait_demo_photos() {
+  local base="$1" timeout="$2" expected=36 n deadline
+  echo "== waiting for the demo photos to render (up to ${timeout}s)"
+  deadline=$((SECONDS + timeout))
+  while :; do
+    n=$(curl -fs "$base/sitemap.xml" | grep -c "<image:loc>" || true)
+    [[ "$n" -ge "$expected" ]] && break
+    if (( SECONDS > deadline )); then echo "only $n of $expected photos rendered; measuring anyway" >&2; break; fi
+    sleep 5
+  done
+}
+
+bench_cleanup() {
+  bench_stop_app
+  [[ -n "$BENCH_DATA" ]] && rm -rf "$BENCH_DATA"
+  return 0
+}
+
+# bench_machine: "N cores (CPU model)" for the docs.
+bench_machine() {
+  printf '%s cores (%s)' "$(nproc)" "$(lscpu | awk -F': +' '/^Model name/{print $2; exit}')"
+}
+
+# bench_write_section HEADING TEXT: replaces the docs/benchmarks.md section whose heading starts with HEADING (up to the
+# next "## ") with TEXT, or appends TEXT.
+bench_write_section() {
+  local doc="$ROOT/docs/benchmarks.md"
   [[ -f "$doc" ]] || printf '# Benchmarks\n\n' >"$doc"
   python3 - "$doc" "$1" "$2" <<'PY'
 import re, sys
 path, heading, section = sys.argv[1], sys.argv[2], sys.argv[3]
 text = open(path).read()
-pattern = re.compile("^" + re.escape(heading) + r"\n.*?(?=^## |\Z)", re.S | re.M)
+pattern = re.compile(r"^" + re.escape(heading) + r".*?\n.*?(?=^## |\Z)", re.S | re.M)
 text = pattern.sub(lambda m: section + "\n", text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + section
 open(path, "w").write(text)
 PY
   echo "== wrote $doc"
+}
+
+# wrk_measure NAME URL → "NAME requests/s p50-ms p99-ms": one run of wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency,
+# with a warning on non-2xx answers and on socket errors (timed-out requests are not in wrk's latencies).
+wrk_measure() {
+  local out non2xx
+  out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$2")
+  non2xx=$(awk '/Non-2xx or 3xx responses:/{print $5}' <<<"$out")
+  [[ -z "$non2xx" ]] || echo "warning: $1 had $non2xx non-2xx responses" >&2
+  if grep -q "Socket errors" <<<"$out"; then echo "warning: $1: $(grep "Socket errors" <<<"$out" | sed 's/^ *//')" >&2; fi
+  awk -v name="$1" '
+    function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
+    /^Requests\/sec:/ { rps = $2 } $1 == "50%" { p50 = ms($2) } $1 == "99%" { p99 = ms($2) }
+    END { printf "%s %s %.2f %.2f\n", name, rps, p50, p99 }' <<<"$out"
 }

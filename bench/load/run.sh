@@ -10,7 +10,7 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
-WEB="$ROOT/src/Backstage.Web"
+source "$ROOT/bench/lib.sh"
 PORT="${PORT:-5399}"
 BASE="http://127.0.0.1:$PORT"
 THREADS="${THREADS:-2}"
@@ -18,48 +18,21 @@ CONNECTIONS="${CONNECTIONS:-32}"
 DURATION="${DURATION:-15s}"
 READY_TIMEOUT="${READY_TIMEOUT:-900}"   # seconds to wait for the demo photos to render
 WRITE_DOCS="${WRITE_DOCS:-1}"
-# shellcheck source=../lib.sh
-source "$ROOT/bench/lib.sh"
 ARTICLE="/articles/paris-fashion-week-the-coolest-backstage-moments"
 SHOW="/shows/dior-fw25"
 STATIC="/bench/article.html"
 
 command -v wrk >/dev/null || { echo "wrk not found: apt-get install -y wrk" >&2; exit 1; }
-DATA="$(mktemp -d /tmp/backstage-bench-XXXXXX)"
-chmod 755 "$DATA"   # the embedded cluster runs as the postgres user when started as root
-APP_PID=""
 cleanup() {
-  [[ -n "$APP_PID" ]] && kill "$APP_PID" 2>/dev/null && wait "$APP_PID" 2>/dev/null || true
-  rm -rf "$WEB/wwwroot/bench" "$DATA"
+  bench_cleanup
+  rm -rf "$WEB/wwwroot/bench"
 }
 trap cleanup EXIT
 
-echo "== building Release"
-dotnet build "$WEB" -c Release -v q -nologo >/dev/null
-
-echo "== starting the app on $BASE (Development: embedded PostgreSQL + demo content, data in $DATA)"
-(
-  cd "$WEB"
-  exec env ASPNETCORE_ENVIRONMENT=Development \
-    Backstage__DataDirectory="$DATA" \
-    Logging__LogLevel__Default=Warning \
-    Logging__Console__FormatterName=simple \
-    dotnet "bin/Release/net10.0/Backstage.Web.dll" --urls "$BASE"
-) >"$DATA/app.log" 2>&1 &
-APP_PID=$!
-
-for _ in $(seq 1 600); do curl -fs -o /dev/null "$BASE/health/live" && break; kill -0 "$APP_PID" 2>/dev/null || break; sleep 1; done   # first start seeds demo photos
-curl -fs -o /dev/null "$BASE/health/live" || { echo "app did not start; see $DATA/app.log" >&2; cat "$DATA/app.log" >&2; exit 1; }
-
-echo "== waiting for the demo photos to render (up to ${READY_TIMEOUT}s)"
-expected=36
-deadline=$((SECONDS + READY_TIMEOUT))
-while :; do
-  n=$(curl -fs "$BASE/sitemap.xml" | grep -c "<image:loc>" || true)
-  [[ "$n" -ge "$expected" ]] && break
-  if (( SECONDS > deadline )); then echo "only $n of $expected photos rendered; measuring anyway" >&2; break; fi
-  sleep 5
-done
+bench_build
+bench_data_dir
+bench_start_app "$BASE"
+bench_wait_demo_photos "$BASE" "$READY_TIMEOUT"
 
 echo "== warming the cache and saving the article HTML as a static file"
 mkdir -p "$WEB/wwwroot/bench"
@@ -93,11 +66,9 @@ echo
 echo "article / static throughput: $ratio (target >= 0.5: $verdict); article HTML $bytes bytes"
 
 if [[ "$WRITE_DOCS" == "1" ]]; then
-  cpu=$(lscpu | awk -F': +' '/^Model name/{print $2; exit}')
-  cores=$(nproc)
   section="## Reader pages under load
 
-Measured $(date -u +"%Y-%m-%d %H:%M UTC") on $cores cores ($cpu), shared with other work; wrk and the app on the same
+Measured $(date -u +"%Y-%m-%d %H:%M UTC") on $(bench_machine), shared with other work; wrk and the app on the same
 machine over loopback. Release build, Development environment (embedded PostgreSQL, demo content: the demo article
 with six galleries of six photos). \`wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency\`, one target after the other in
 the same run, against the same Kestrel: the article page and a show page from the output cache (anonymous requests,
@@ -111,5 +82,5 @@ Reproduce: \`bench/load/run.sh\` (options: \`DURATION\`, \`CONNECTIONS\`, \`THRE
 Release, starts the app on a fresh temporary data directory, waits for the demo photos to render, warms the cache, writes
 \`wwwroot/bench/article.html\` for the run and removes it afterwards, and rewrites this section.
 "
-  replace_doc_section "## Reader pages under load" "$section"
+  bench_write_section "## Reader pages under load" "$section"
 fi

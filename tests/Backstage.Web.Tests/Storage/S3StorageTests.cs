@@ -131,6 +131,43 @@ public sealed class S3StorageTests(S3GalleryFactory factory) : IClassFixture<S3G
     }
 
     [Fact]
+    public async Task A_rendition_cache_of_size_zero_holds_nothing_and_reads_the_store_on_every_request()
+    {
+        // What the "S3 cold" line of bench/scale/run.sh measures: CacheBytes = 0 turns the local cache off.
+        const int photoId = 434343;
+        const string spec = "w320.jpg";
+        var key = MediaKeys.Rendition(photoId, spec);
+        async Task PutAsync(byte[] bytes)
+        {
+            var source = Path.GetTempFileName();
+            await File.WriteAllBytesAsync(source, bytes);
+            await factory.Store.PutFileAsync(key, source, "image/jpeg", default);
+            File.Delete(source);
+        }
+        RenditionCache CacheOf(long bytes) => new(factory.Store, Options.Create(new MediaStorageOptions
+        {
+            CacheBytes = bytes, CacheDirectory = Path.Combine(Path.GetTempPath(), "rendition-cache-" + Guid.NewGuid().ToString("N")),
+        }));
+        var off = CacheOf(0);
+        var on = CacheOf(1024 * 1024);
+        var first = RandomNumberGenerator.GetBytes(10_000);
+        var second = RandomNumberGenerator.GetBytes(10_000);
+        await PutAsync(first);
+        Assert.Equal(first, await File.ReadAllBytesAsync((await off.GetFileAsync(photoId, spec, default))!));
+        Assert.Equal(first, await File.ReadAllBytesAsync((await on.GetFileAsync(photoId, spec, default))!));
+
+        await PutAsync(second); // only a cache that reads the store again sees the new bytes
+
+        Assert.Equal(second, await File.ReadAllBytesAsync((await off.GetFileAsync(photoId, spec, default))!));
+        Assert.False(off.Holds(photoId, spec));
+        Assert.Equal(0, off.Bytes);
+        Assert.Equal(first, await File.ReadAllBytesAsync((await on.GetFileAsync(photoId, spec, default))!));
+        Assert.True(on.Holds(photoId, spec));
+        Assert.Equal(10_000, on.Bytes);
+        await factory.Store.DeleteAsync(key, default);
+    }
+
+    [Fact]
     public async Task The_sweeper_deletes_orphan_objects_and_keeps_everything_a_row_refers_to()
     {
         var show = await factory.CreateShowAsync("Celine");
