@@ -186,11 +186,12 @@ if [[ " $PARTS " == *" ingest "* ]]; then
   }
   echo "== upload-to-ready: $PHOTOS photos uploaded to $N2 (node 1 has no workers: one node renders)"
   ingest_phase "one node renders" "$N2"
-  # Uploads stay on one node: a resumable upload's chunks are spooled on the disk of the node that received them, so
-  # spreading one upload's requests over nodes ends in "SHA-256 differs" (found by this bench; needs sticky sessions).
-  echo "== upload-to-ready: $PHOTOS photos uploaded to $N2, rendered by it and a third node on :$P3"
+  # Requests go round-robin over both rendering nodes, chunk by chunk: a resumable upload's chunks live in the media
+  # store, so any node may take any request of an upload (an earlier trial, with chunks on the receiving node's disk,
+  # failed here with "SHA-256 differs").
+  echo "== upload-to-ready: $PHOTOS photos, requests round-robin over $N2 and a third node on :$P3, both rendering"
   start_extra renderer "$P3" Backstage__Jobs__Workers=2
-  ingest_phase "two nodes render" "$N2"
+  ingest_phase "two nodes render" "$N2,http://127.0.0.1:$P3"
   stop_extra renderer
 fi
 
