@@ -31,14 +31,11 @@ public static class BenchPhotos
         }
         Directory.CreateDirectory(dir);
         NetVips.NetVips.Concurrency = 1;
-        int made = 0;
-        for (int i = 1; i <= count; i++)
-        {
-            var path = Path.Combine(dir, FileName(i));
-            if (File.Exists(path)) continue;
-            DemoImages.WriteJpeg(path, seed: 10_000 + i, width, height, 90); // seeds apart from the demo content's
-            made++;
-        }
+        // one photo per core at a time (each pipeline single-threaded); files appear atomically, so a stopped run resumes
+        var missing = Enumerable.Range(1, count).Where(i => !File.Exists(Path.Combine(dir, FileName(i)))).ToList();
+        Parallel.ForEach(missing, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
+            i => DemoImages.WriteJpeg(Path.Combine(dir, FileName(i)), seed: 10_000 + i, width, height, 90)); // seeds apart from the demo content's
+        int made = missing.Count;
         Console.WriteLine($"{count} photos {width}×{height} in {dir} ({made} new)");
         return 0;
     }
