@@ -52,6 +52,7 @@ public sealed class BrowserFixture : BackstageFactory
         // next to a crawler can take longer than Playwright's 30 s default.
         context.SetDefaultTimeout(90_000);
         context.SetDefaultNavigationTimeout(90_000);
+        Assertions.SetDefaultExpectTimeout(90_000); // Expect(…) waits as long (its own default is 5 s: three uploads outlasted it in CI)
         var page = await context.NewPageAsync();
         if (email is not null)
         {
