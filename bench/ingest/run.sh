@@ -60,9 +60,9 @@ wrk_run() { # label → "label p50 p99 max requests errors" (latencies in ms)
   local out
   out=$(wrk -t1 -c2 -d"${WRK_DURATION}s" --timeout 30s --latency -s "$ROOT/bench/ingest/paced.lua" "$BASE$ARTICLE")
   echo "$out" >"$BENCH_DATA/wrk-$1.txt"
-  python3 - "$1" <<<"$out" <<'PY'
+  python3 - "$1" "$BENCH_DATA/wrk-$1.txt" <<'PY'
 import re, sys
-text = sys.stdin.read()
+text = open(sys.argv[2]).read()
 def ms(v):
     n, unit = re.match(r"([\d.]+)(us|ms|s|m)", v).groups()
     return float(n) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
