@@ -3,6 +3,11 @@
 # The caller sets ROOT and traps bench_cleanup on EXIT.
 
 WEB="$ROOT/src/Backstage.Web"
+PORT="${PORT:-5399}"
+BASE="http://127.0.0.1:$PORT"
+READY_TIMEOUT="${READY_TIMEOUT:-900}"   # seconds to wait for the demo photos to render
+WRITE_DOCS="${WRITE_DOCS:-1}"           # 0: print the tables only
+ARTICLE="/articles/paris-fashion-week-the-coolest-backstage-moments"   # the demo article
 APP_PID=""
 BENCH_DATA=""
 

@@ -14,17 +14,12 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 source "$ROOT/bench/lib.sh"
-PORT="${PORT:-5399}"
-BASE="http://127.0.0.1:$PORT"
 PHOTOS="${PHOTOS:-300}"
 PATHS="${PATHS:-resumable form}"
 BENCH_PHOTOS="${BENCH_PHOTOS:-/work/bench-photos/24mp}"
 WRK_DURATION="${WRK_DURATION:-$(( PHOTOS * 3 / 5 > 20 ? PHOTOS * 3 / 5 : 20 ))}"   # seconds, idle and during the ingest
 PAUSE_MS="${PAUSE_MS:-100}"                                                       # per connection: -c2 → ≤ 20 req/s
-READY_TIMEOUT="${READY_TIMEOUT:-900}"
 INGEST_TIMEOUT="${INGEST_TIMEOUT:-1800}"
-WRITE_DOCS="${WRITE_DOCS:-1}"
-ARTICLE="/articles/paris-fashion-week-the-coolest-backstage-moments"
 BENCH="$ROOT/bench/Backstage.Bench"
 export BENCH_PHOTOS PAUSE_MS
 
