@@ -24,13 +24,15 @@ bench_data_dir() {
 }
 
 # bench_start_app BASE [NAME=VALUE…]: starts the Release app on BASE with the data in $BENCH_DATA (extra environment
-# settings after BASE) and waits until it answers /health/live; APP_PID is the dotnet process itself.
+# settings after BASE) and waits until it answers /health/live; APP_PID is the dotnet process itself. MALLOC_ARENA_MAX=2
+# as the Dockerfile sets it (glibc's per-thread arenas otherwise hoard the native memory libvips frees).
 bench_start_app() {
   local base="$1"; shift
   echo "== starting the app on $base (Development: embedded PostgreSQL + demo content, data in $BENCH_DATA)"
   (
     cd "$WEB"
     exec env ASPNETCORE_ENVIRONMENT=Development \
+      MALLOC_ARENA_MAX=2 \
       Backstage__DataDirectory="$BENCH_DATA" \
       Logging__LogLevel__Default=Warning \
       Logging__Console__FormatterName=simple \
