@@ -3,6 +3,11 @@
 # The caller sets ROOT and traps bench_cleanup on EXIT.
 
 WEB="$ROOT/src/Backstage.Web"
+PORT="${PORT:-5399}"
+BASE="http://127.0.0.1:$PORT"
+READY_TIMEOUT="${READY_TIMEOUT:-900}"   # seconds to wait for the demo photos to render
+WRITE_DOCS="${WRITE_DOCS:-1}"           # 0: print the tables only
+ARTICLE="/articles/paris-fashion-week-the-coolest-backstage-moments"   # the demo article
 APP_PID=""
 BENCH_DATA=""
 
@@ -19,13 +24,15 @@ bench_data_dir() {
 }
 
 # bench_start_app BASE [NAME=VALUE…]: starts the Release app on BASE with the data in $BENCH_DATA (extra environment
-# settings after BASE) and waits until it answers /health/live; APP_PID is the dotnet process itself.
+# settings after BASE) and waits until it answers /health/live; APP_PID is the dotnet process itself. MALLOC_ARENA_MAX=2
+# as the Dockerfile sets it (glibc's per-thread arenas otherwise hoard the native memory libvips frees).
 bench_start_app() {
   local base="$1"; shift
   echo "== starting the app on $base (Development: embedded PostgreSQL + demo content, data in $BENCH_DATA)"
   (
     cd "$WEB"
     exec env ASPNETCORE_ENVIRONMENT=Development \
+      MALLOC_ARENA_MAX=2 \
       Backstage__DataDirectory="$BENCH_DATA" \
       Logging__LogLevel__Default=Warning \
       Logging__Console__FormatterName=simple \

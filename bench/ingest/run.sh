@@ -14,17 +14,12 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 source "$ROOT/bench/lib.sh"
-PORT="${PORT:-5399}"
-BASE="http://127.0.0.1:$PORT"
 PHOTOS="${PHOTOS:-300}"
 PATHS="${PATHS:-resumable form}"
 BENCH_PHOTOS="${BENCH_PHOTOS:-/work/bench-photos/24mp}"
 WRK_DURATION="${WRK_DURATION:-$(( PHOTOS * 3 / 5 > 20 ? PHOTOS * 3 / 5 : 20 ))}"   # seconds, idle and during the ingest
 PAUSE_MS="${PAUSE_MS:-100}"                                                       # per connection: -c2 → ≤ 20 req/s
-READY_TIMEOUT="${READY_TIMEOUT:-900}"
 INGEST_TIMEOUT="${INGEST_TIMEOUT:-1800}"
-WRITE_DOCS="${WRITE_DOCS:-1}"
-ARTICLE="/articles/paris-fashion-week-the-coolest-backstage-moments"
 BENCH="$ROOT/bench/Backstage.Bench"
 export BENCH_PHOTOS PAUSE_MS
 
@@ -60,9 +55,9 @@ wrk_run() { # label → "label p50 p99 max requests errors" (latencies in ms)
   local out
   out=$(wrk -t1 -c2 -d"${WRK_DURATION}s" --timeout 30s --latency -s "$ROOT/bench/ingest/paced.lua" "$BASE$ARTICLE")
   echo "$out" >"$BENCH_DATA/wrk-$1.txt"
-  python3 - "$1" <<<"$out" <<'PY'
+  python3 - "$1" "$BENCH_DATA/wrk-$1.txt" <<'PY'
 import re, sys
-text = sys.stdin.read()
+text = open(sys.argv[2]).read()
 def ms(v):
     n, unit = re.match(r"([\d.]+)(us|ms|s|m)", v).groups()
     return float(n) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]

@@ -11,14 +11,9 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 source "$ROOT/bench/lib.sh"
-PORT="${PORT:-5399}"
-BASE="http://127.0.0.1:$PORT"
 THREADS="${THREADS:-2}"
 CONNECTIONS="${CONNECTIONS:-32}"
 DURATION="${DURATION:-15s}"
-READY_TIMEOUT="${READY_TIMEOUT:-900}"   # seconds to wait for the demo photos to render
-WRITE_DOCS="${WRITE_DOCS:-1}"
-ARTICLE="/articles/paris-fashion-week-the-coolest-backstage-moments"
 SHOW="/shows/dior-fw25"
 STATIC="/bench/article.html"
 
