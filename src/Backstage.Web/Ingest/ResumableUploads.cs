@@ -208,37 +208,35 @@ public sealed class ResumableUploads(BackstageDbContext db, IngestService ingest
     }
 
     /// <summary>
-    /// Downloads the chunks from offset 0 on, each right after the previous one ends, into <paramref name="path"/>, hashing
-    /// as it goes; stops at the first missing chunk. Returns the bytes assembled and their SHA-256.
+    /// Streams the chunks from offset 0 on, each right after the previous one ends, into <paramref name="path"/>, hashing
+    /// as it goes; stops at the first missing or empty chunk. Returns the bytes assembled and their SHA-256.
     /// </summary>
     private async Task<(long Length, string Sha)> AssembleAsync(Guid id, long size, string path, CancellationToken ct)
     {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var part = ScratchFile(id, "download");
         var buffer = ArrayPool<byte>.Shared.Rent(128 * 1024);
         long at = 0;
         try
         {
             await using var target = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous);
-            while (at < size && await store.DownloadAsync(MediaKeys.IngestChunk(id, at), part, ct))
+            while (at < size)
             {
-                await using (var source = new FileStream(part, FileMode.Open, FileAccess.Read, FileShare.None, 1, FileOptions.Asynchronous))
+                await using var source = await store.OpenReadAsync(MediaKeys.IngestChunk(id, at), ct);
+                if (source is null) break;
+                long start = at;
+                int read;
+                while ((read = await source.ReadAsync(buffer.AsMemory(), ct)) > 0)
                 {
-                    if (source.Length == 0) break;
-                    int read;
-                    while ((read = await source.ReadAsync(buffer.AsMemory(), ct)) > 0)
-                    {
-                        sha.AppendData(buffer, 0, read);
-                        await target.WriteAsync(buffer.AsMemory(0, read), ct);
-                        at += read;
-                    }
+                    sha.AppendData(buffer, 0, read);
+                    await target.WriteAsync(buffer.AsMemory(0, read), ct);
+                    at += read;
                 }
+                if (at == start) break;
             }
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
-            TryDelete(part);
         }
         return (at, Convert.ToHexStringLower(sha.GetHashAndReset()));
     }

@@ -65,6 +65,18 @@ public sealed class FileSystemMediaStore(string root) : IMediaStore
         }
     }
 
+    public Task<Stream?> OpenReadAsync(string key, CancellationToken ct)
+    {
+        try
+        {
+            return Task.FromResult<Stream?>(new FileStream(PathOf(key), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.Asynchronous));
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return Task.FromResult<Stream?>(null);
+        }
+    }
+
     public Task DeleteAsync(string key, CancellationToken ct)
     {
         TryDelete(PathOf(key));

@@ -28,6 +28,9 @@ public interface IMediaStore
     /// <summary>Writes the object to <paramref name="destinationPath"/> (whole or not at all); false when there is no such object.</summary>
     Task<bool> DownloadAsync(string key, string destinationPath, CancellationToken ct);
 
+    /// <summary>The object's bytes as a stream to read once (the caller disposes it); null when there is no such object.</summary>
+    Task<Stream?> OpenReadAsync(string key, CancellationToken ct);
+
     /// <summary>Deletes the object; nothing happens when it is already gone.</summary>
     Task DeleteAsync(string key, CancellationToken ct);
 

@@ -61,6 +61,20 @@ public sealed class S3MediaStore(IAmazonS3 s3, string bucket) : IMediaStore
         }
     }
 
+    public async Task<Stream?> OpenReadAsync(string key, CancellationToken ct)
+    {
+        Check(key);
+        try
+        {
+            var response = await s3.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = key }, ct);
+            return response.ResponseStream; // disposing it ends the response
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
     public async Task DeleteAsync(string key, CancellationToken ct)
     {
         Check(key);
