@@ -42,6 +42,14 @@ nice -n 19 "${DRIVER[@]}" photos --count "$PHOTOS" --dir "$BENCH_PHOTOS"
 # The first start seeds the demo content and renders its 36 photos; each path then gets a fresh process, so the peak
 # RSS and CPU below are that path's (plus the app's start).
 bench_data_dir
+# The physical floor on this machine, same run: the bare libvips pipeline (no HTTP, no database) on the two job kinds'
+# rendition sets, 2 photos in parallel like the app's two render workers.
+echo "== baseline: the bare render pipeline, the Ready set and the rest, on 10 photos"
+"${DRIVER[@]}" --photos 10 --pipelines backstage-ready,backstage-later | tee "$BENCH_DATA/baseline.txt"
+base_ready=$(awk '$1 == "backstage-ready" { print $4 }' "$BENCH_DATA/baseline.txt")
+base_later=$(awk '$1 == "backstage-later" { print $4 }' "$BENCH_DATA/baseline.txt")
+floor=$(awk -v c="$base_ready" -v n="$PHOTOS" -v k="$(nproc)" 'BEGIN { printf "%.0f", c * n / k }')
+
 bench_start_app "$BASE"
 bench_wait_demo_photos "$BASE" "$READY_TIMEOUT"
 bench_stop_app
@@ -148,6 +156,11 @@ requests per connection: at most $((2000 / PAUSE_MS)) requests/s), idle before t
 ${WRK_DURATION} s:
 
 $reader
+
+Physical baseline, same run: the bare rendition pipeline (\`bench/Backstage.Bench\`, no HTTP or database, 2 photos in
+parallel) costs **$base_ready CPU-s per photo for what makes a photo Ready** (JPEG + WebP up to 1280 wide, 3 crops) and
+$base_later for the rest (AVIF, 1920 and 2560); $PHOTOS photos on $(nproc) cores cannot all be ready sooner than about
+${floor} s on this machine, whatever the app does around the renders.
 
 Targets (issue 11, 2 cores): all 300 ready within 6 minutes of the first byte, the first within 10 s, app peak under
 600 MB, the reader pages still answering.

@@ -27,6 +27,13 @@ public sealed class MediaOptions
     /// parallel; browsers asking for 2560 get WebP.
     /// </summary>
     public int[]? AvifWidths { get; set; } = [320, 640, 960, 1280, 1920];
+    /// <summary>
+    /// A photo is Ready (publishable) once its JPEG and WebP widths up to this one and its three crops exist: what phones
+    /// (≤ 1280 device pixels wide), grids, covers and link previews need. The wider widths and every AVIF rendition
+    /// follow in a second, lower-priority job, so a show's photos all become publishable before any photo gets its
+    /// extras (docs/galleries.md, "Renditions"). Until then pages offer the widths that exist.
+    /// </summary>
+    public int ReadyMaxWidth { get; set; } = 1280;
     public int JpegQuality { get; set; } = 82;
     public int WebpQuality { get; set; } = 80;
     public int AvifQuality { get; set; } = 50;

@@ -137,4 +137,11 @@ public static class RenditionPlanner
         specs.Add(OpenGraph);
         return specs;
     }
+
+    /// <summary>
+    /// Renditions that wait for the follow-up render after the photo is Ready: every AVIF, and widths above
+    /// <see cref="MediaOptions.ReadyMaxWidth"/>. Crops are never deferred (covers, grids and link previews use them).
+    /// </summary>
+    public static bool IsLater(RenditionSpec spec, MediaOptions o) =>
+        !spec.IsFill && (spec.Extension == "avif" || spec.TargetWidth > o.ReadyMaxWidth);
 }

@@ -95,6 +95,21 @@ public sealed class RenderTests : IDisposable
     }
 
     [Fact]
+    public void A_photo_is_ready_with_jpeg_and_webp_up_to_the_ready_width_and_the_crops_the_rest_comes_later()
+    {
+        var o = new MediaOptions();
+        var plan = RenditionPlanner.Plan(6000, o);
+        Assert.Equal(["w320.webp", "w320.jpg", "w640.webp", "w640.jpg", "w960.webp", "w960.jpg", "w1280.webp", "w1280.jpg",
+            "fill-1600x900.jpg", "fill-800x1000.jpg", "fill-1200x630.jpg"], plan.Where(s => !RenditionPlanner.IsLater(s, o)).Select(s => s.Name));
+        Assert.Equal(["w320.avif", "w640.avif", "w960.avif", "w1280.avif", "w1920.avif", "w1920.webp", "w1920.jpg", "w2560.webp", "w2560.jpg"],
+            plan.Where(s => RenditionPlanner.IsLater(s, o)).Select(s => s.Name));
+        // A narrow source keeps everything but AVIF in the first render; ReadyMaxWidth moves the line.
+        Assert.All(RenditionPlanner.Plan(1000, o).Where(s => RenditionPlanner.IsLater(s, o)), s => Assert.Equal("avif", s.Extension));
+        var wide = new MediaOptions { ReadyMaxWidth = 2560 };
+        Assert.All(RenditionPlanner.Plan(6000, wide).Where(s => RenditionPlanner.IsLater(s, wide)), s => Assert.Equal("avif", s.Extension));
+    }
+
+    [Fact]
     public void Focal_point_crop_picks_the_region_around_the_focal_point()
     {
         // grey 1200×400 with a red 300×400 band at the left

@@ -13,7 +13,9 @@ public static class GalleriesRegistration
         var s = builder.Services;
         s.AddMediaOptions();
         s.AddSingleton<IImageProcessor>(sp => new VipsImageProcessor(sp.GetRequiredService<MediaOptionsAccessor>().Options));
-        s.AddScoped<IJobHandler, RenderPhotoHandler>();
+        s.AddScoped<RenderPhotoHandler>();
+        s.AddScoped<IJobHandler>(sp => sp.GetRequiredService<RenderPhotoHandler>());
+        s.AddScoped<IJobHandler, RenderPhotoLaterHandler>();
         s.AddScoped<IJobHandler, DemoPhotosHandler>();
         s.AddSingleton<MediaSweeper>();
         s.AddHostedService<MediaSweeperService>();

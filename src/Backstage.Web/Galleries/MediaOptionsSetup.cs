@@ -40,6 +40,7 @@ public sealed class MediaOptionsValidator : IValidateOptions<MediaOptions>
             errors.Add($"{S}:Formats must list some of \"avif\", \"webp\", \"jpg\".");
         foreach (var (key, q) in new[] { ("JpegQuality", o.JpegQuality), ("WebpQuality", o.WebpQuality), ("AvifQuality", o.AvifQuality) })
             if (q is < 1 or > 100) errors.Add($"{S}:{key} must be between 1 and 100 (it is {q}).");
+        if (o.ReadyMaxWidth is < 16 or > 10_000) errors.Add($"{S}:ReadyMaxWidth must be between 16 and 10000 pixels (it is {o.ReadyMaxWidth}).");
         if (o.AvifEffort is < 0 or > 9) errors.Add($"{S}:AvifEffort must be between 0 and 9 (it is {o.AvifEffort}).");
         if (o.QuarantineDays < 0) errors.Add($"{S}:QuarantineDays must be 0 or more (it is {o.QuarantineDays}).");
         if (!string.IsNullOrWhiteSpace(o.PublicBaseUrl) && MediaUrls.CdnOrigin(o.PublicBaseUrl) is null)

@@ -10,29 +10,52 @@ using Microsoft.Extensions.Options;
 namespace Backstage.Web.Galleries;
 
 /// <summary>
-/// Renders a photo's width renditions (once) and its crops for the current focal point, upserts one row per (photo, spec),
-/// drops crop rows of older focal points, and marks the photo Ready. Running it again changes nothing. The original comes
-/// from the media store (any node can render what another node received) and the files go back to it before their rows.
+/// Renders a photo in two jobs, each from one decode of the original (any node can render what another node received:
+/// it comes from the media store, and the files go back to it before their rows).
+/// <list type="bullet">
+/// <item>"render-photo": what the photo needs to be Ready (JPEG/WebP widths up to <see cref="MediaOptions.ReadyMaxWidth"/>,
+/// rendered once, and the crops for the current focal point); upserts one row per (photo, spec), drops crop rows of older
+/// focal points, marks the photo Ready and, while the rest is missing, enqueues "render-photo-later".</item>
+/// <item>"render-photo-later", at <see cref="JobQueue.Background"/> priority: the AVIF set and the wider widths
+/// (<see cref="RenditionPlanner.IsLater"/>). During an ingest every photo becomes publishable before any gets its extras.</item>
+/// </list>
+/// Running either again changes nothing. Nothing is recorded for a photo taken down meanwhile (its files are orphans
+/// the sweeper removes).
 /// </summary>
 internal sealed class RenderPhotoHandler(BackstageDbContext db, IImageProcessor images, MediaOptionsAccessor media, IMediaStore store,
-    IOptions<MediaStorageOptions> storage, PublicCache cache, TimeProvider clock) : IJobHandler
+    IOptions<MediaStorageOptions> storage, PublicCache cache, JobQueue queue, TimeProvider clock) : IJobHandler
 {
     public const string JobKind = "render-photo";
+    public const string LaterKind = "render-photo-later";
     public string Kind => JobKind;
 
     public static string Payload(int photoId) => photoId.ToString(CultureInfo.InvariantCulture);
 
-    public async Task RunAsync(Job job, CancellationToken ct)
+    public Task RunAsync(Job job, CancellationToken ct) => RenderAsync(job, later: false, ct);
+
+    internal async Task RenderAsync(Job job, bool later, CancellationToken ct)
     {
         if (!int.TryParse(job.Payload, NumberStyles.None, CultureInfo.InvariantCulture, out var photoId)) throw new PermanentJobException("bad payload");
         var photo = await db.Set<Photo>().FirstOrDefaultAsync(p => p.Id == photoId, ct);
         if (photo is null || photo.IsTakenDown) return; // deleted or taken down meanwhile: nothing to do
+
+        var plan = RenditionPlanner.Plan(photo.Width, media.Options);
+        var existing = (await db.Set<Rendition>().Where(r => r.PhotoId == photo.Id).Select(r => r.Spec).ToListAsync(ct)).ToHashSet();
+        // Width renditions do not depend on the focal point: render only the missing ones. Crops: always, for the current one.
+        var specs = new List<RenditionSpec>();
+        foreach (var spec in plan.Where(s => !s.IsFill && RenditionPlanner.IsLater(s, media.Options) == later))
+            if (!existing.Contains(spec.Name) || await store.StatAsync(MediaKeys.Rendition(photo.Id, spec.Name), ct) is null)
+                specs.Add(spec);
+        if (!later) specs.AddRange(plan.Where(s => s.IsFill));
+        if (specs.Count == 0) return;
+        bool laterMissing = !later && plan.Any(s => RenditionPlanner.IsLater(s, media.Options) && !existing.Contains(s.Name));
+
         var work = Path.Combine(storage.Value.SpoolDirectory!, $"render-{photo.Id}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(work);
         try
         {
-            var (results, hash) = await RenderToStoreAsync(photo, work, ct);
-            await RecordAsync(photo, results, hash, ct);
+            var (result, hash) = await RenderToStoreAsync(photo, specs, computeHash: !later, work, ct);
+            await RecordAsync(photo, result, hash, later, laterMissing, ct);
         }
         finally
         {
@@ -41,7 +64,14 @@ internal sealed class RenderPhotoHandler(BackstageDbContext db, IImageProcessor 
         await cache.InvalidateAsync(ct);
     }
 
-    private async Task<(List<(string? FocalKey, RenderResult Result)> Results, long? Hash)> RenderToStoreAsync(Photo photo, string work, CancellationToken ct)
+    /// <summary>The stored name of a rendered file: crops carry the focal point they were cut for.</summary>
+    private static string StoredSpec(Photo photo, RenderedFile f)
+    {
+        var spec = RenditionSpec.Parse(f.Spec);
+        return new RenditionKey(spec.IsFill ? photo.FocalKey : null, spec).Name;
+    }
+
+    private async Task<(RenderResult Result, long? Hash)> RenderToStoreAsync(Photo photo, List<RenditionSpec> specs, bool computeHash, string work, CancellationToken ct)
     {
         var originalKey = MediaKeys.Original(photo.Sha256);
         var local = store.LocalPath(originalKey); // a file-system store is read in place
@@ -50,52 +80,40 @@ internal sealed class RenderPhotoHandler(BackstageDbContext db, IImageProcessor 
             throw new FileNotFoundException($"the original of {photo.OriginalFileName} is missing from storage");
 
         var focal = new FocalPoint(photo.FocalX, photo.FocalY).Clamp();
-        var focalKey = photo.FocalKey;
-        var plan = RenditionPlanner.Plan(photo.Width, media.Options);
-        var existing = await db.Set<Rendition>().Where(r => r.PhotoId == photo.Id).Select(r => r.Spec).ToListAsync(ct);
-        var widths = new List<RenditionSpec>();
-        foreach (var spec in plan.Where(s => !s.IsFill))
-            if (!existing.Contains(spec.Name) || await store.StatAsync(MediaKeys.Rendition(photo.Id, spec.Name), ct) is null)
-                widths.Add(spec);
-        var crops = plan.Where(s => s.IsFill).ToList();
-        var output = Path.Combine(work, "out");
-
-        // Width renditions do not depend on the focal point: render only the missing ones (plus one for the placeholder).
-        List<(string? FocalKey, RenderResult Result)> results;
+        RenderResult result;
         long? hash;
         try
         {
-            (results, hash) = await Task.Run(() =>
+            (result, hash) = await Task.Run(() =>
             {
-                var list = new List<(string? FocalKey, RenderResult Result)>();
-                list.Add((focalKey, images.Render(source, crops, focal, Path.Combine(output, focalKey))));
-                if (widths.Count > 0) list.Add((null, images.Render(source, widths, focal, output)));
-                // The perceptual hash ("looks like #12") from the smallest new width rendition: a few ms, any source format.
-                var smallest = list.SelectMany(r => r.Result.Files).Where(f => f.Spec.StartsWith('w')).OrderBy(f => f.Width).FirstOrDefault();
-                return (list, smallest is null ? (long?)null : PerceptualHash.Compute(smallest.Path));
+                var r = images.Render(source, specs, focal, Path.Combine(work, "out"));
+                // The perceptual hash ("looks like #12") from the smallest width rendition: a few ms, any source format.
+                var smallest = r.Files.Where(f => f.Spec.StartsWith('w')).MinBy(f => f.Width);
+                return (r, computeHash && smallest is not null ? PerceptualHash.Compute(smallest.Path) : (long?)null);
             }, ct);
         }
         catch (ImageRejectedException e)
         {
             throw new PermanentJobException(e.Reason); // the image itself is bad: retrying cannot help
         }
-        foreach (var (cropFocalKey, result) in results)
-            foreach (var f in result.Files)
-                await store.PutFileAsync(MediaKeys.Rendition(photo.Id, new RenditionKey(cropFocalKey, RenditionSpec.Parse(f.Spec)).Name), f.Path, f.ContentType, ct);
-        return (results, hash);
+        foreach (var f in result.Files)
+            await store.PutFileAsync(MediaKeys.Rendition(photo.Id, StoredSpec(photo, f)), f.Path, f.ContentType, ct);
+        return (result, hash);
     }
 
-    private async Task RecordAsync(Photo photo, List<(string? FocalKey, RenderResult Result)> results, long? hash, CancellationToken ct)
+    private async Task RecordAsync(Photo photo, RenderResult result, long? hash, bool later, bool laterMissing, CancellationToken ct)
     {
         var focalKey = photo.FocalKey;
         var now = clock.GetUtcNow();
-        var placeholder = results[^1].Result;
+        var payload = Payload(photo.Id);
         await db.InTransactionAsync(async () =>
         {
-            foreach (var (focal, result) in results)
+            // The photo row is locked first: a takedown that committed meanwhile wins, and no row points at its files.
+            var live = await db.Database.SqlQuery<int>($"SELECT 1 AS \"Value\" FROM photos WHERE id = {photo.Id} AND taken_down_at IS NULL FOR UPDATE").ToListAsync(ct);
+            if (live.Count == 0) return;
             foreach (var f in result.Files)
             {
-                var spec = new RenditionKey(focal, RenditionSpec.Parse(f.Spec)).Name;
+                var spec = StoredSpec(photo, f);
                 await db.Database.ExecuteSqlInterpolatedAsync($"""
                     INSERT INTO renditions (photo_id, spec, width, height, bytes, content_type, created_at)
                     VALUES ({photo.Id}, {spec}, {f.Width}, {f.Height}, {f.Bytes}, {f.ContentType}, {now})
@@ -103,6 +121,7 @@ internal sealed class RenderPhotoHandler(BackstageDbContext db, IImageProcessor 
                         bytes = excluded.bytes, content_type = excluded.content_type
                     """, ct);
             }
+            if (later) return;
             // Crops of an older focal point are no longer referenced; the sweeper removes their files later.
             var stale = (await db.Set<Rendition>().Where(r => r.PhotoId == photo.Id).Select(r => r.Spec).ToListAsync(ct))
                 .Where(s => RenditionKey.TryParse(s, out var key) && key.FocalKey is not null && key.FocalKey != focalKey).ToList();
@@ -116,9 +135,15 @@ internal sealed class RenderPhotoHandler(BackstageDbContext db, IImageProcessor 
                 .SetProperty(p => p.Status, PhotoStatus.Ready)
                 .SetProperty(p => p.LastError, (string?)null)
                 .SetProperty(p => p.RenderedFocalKey, focalKey)
-                .SetProperty(p => p.PlaceholderDataUri, placeholder.PlaceholderDataUri)
-                .SetProperty(p => p.DominantColor, placeholder.DominantColor)
+                .SetProperty(p => p.PlaceholderDataUri, result.PlaceholderDataUri)
+                .SetProperty(p => p.DominantColor, result.DominantColor)
                 .SetProperty(p => p.UpdatedAt, now), ct);
+            if (laterMissing && !await db.Set<Job>().AnyAsync(j => j.Kind == LaterKind && j.Payload == payload
+                    && (j.State == JobState.Pending || j.State == JobState.Running), ct))
+            {
+                queue.Enqueue(db, LaterKind, payload, JobQueue.Background);
+                await db.SaveChangesAsync(ct);
+            }
         }, ct);
     }
 
@@ -131,5 +156,20 @@ internal sealed class RenderPhotoHandler(BackstageDbContext db, IImageProcessor 
         await db.Set<Photo>().Where(p => p.Id == photoId).ExecuteUpdateAsync(s => s
             .SetProperty(p => p.LastError, message)
             .SetProperty(p => p.Status, p => final && p.Status != PhotoStatus.Ready ? PhotoStatus.Failed : p.Status), ct);
+    }
+}
+
+/// <summary>"render-photo-later": the AVIF set and the wider widths of a Ready photo (see <see cref="RenderPhotoHandler"/>).</summary>
+internal sealed class RenderPhotoLaterHandler(RenderPhotoHandler renderer, ILogger<RenderPhotoLaterHandler> log) : IJobHandler
+{
+    public string Kind => RenderPhotoHandler.LaterKind;
+
+    public Task RunAsync(Job job, CancellationToken ct) => renderer.RenderAsync(job, later: true, ct);
+
+    /// <summary>The photo stays Ready and its pages offer the renditions it has; the job keeps the error for operators.</summary>
+    public Task OnFailureAsync(Job job, string error, bool final, CancellationToken ct)
+    {
+        if (final) log.LogWarning("Photo {Payload}: AVIF and wide renditions failed for good: {Error}", job.Payload, error);
+        return Task.CompletedTask;
     }
 }

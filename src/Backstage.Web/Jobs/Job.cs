@@ -14,6 +14,8 @@ public sealed class Job
     public JobState State { get; set; }
     public int Attempts { get; set; }
     public int MaxAttempts { get; set; } = 5;
+    /// <summary>Due jobs are claimed lowest priority first (0, the default, before <see cref="JobQueue.Background"/>), then oldest first.</summary>
+    public int Priority { get; set; }
     public DateTimeOffset RunAfter { get; set; } = DateTimeOffset.UtcNow;
     public DateTimeOffset? LeaseUntil { get; set; }
     public string? LockedBy { get; set; }

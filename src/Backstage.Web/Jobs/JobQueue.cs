@@ -5,20 +5,23 @@ using Microsoft.Extensions.Options;
 namespace Backstage.Web.Jobs;
 
 /// <summary>
-/// PostgreSQL job queue. Claim = one UPDATE … WHERE id = (SELECT … FOR UPDATE SKIP LOCKED) that takes a lease; a job whose
-/// lease ran out (its worker died) is claimable again. Completion and failure only count for the worker holding the lease,
-/// so a job finishes exactly once. Failures retry with exponential backoff up to MaxAttempts, then stay Failed with the error.
+/// PostgreSQL job queue. Claim = one UPDATE … WHERE id = (SELECT … FOR UPDATE SKIP LOCKED) that takes a lease, lowest
+/// <see cref="Job.Priority"/> first; a job whose lease ran out (its worker died) is claimable again. Completion and failure
+/// only count for the worker holding the lease, so a job finishes exactly once. Failures retry with exponential backoff up to MaxAttempts, then stay Failed with the error.
 /// </summary>
 public sealed class JobQueue(IServiceScopeFactory scopes, IOptions<JobOptions> options, TimeProvider clock, ILogger<JobQueue> log)
 {
     private readonly SemaphoreSlim _signal = new(0, int.MaxValue);
     private JobOptions O => options.Value;
 
+    /// <summary>Priority of work that may wait until every node's workers have nothing more urgent (e.g. AVIF renditions).</summary>
+    public const int Background = 10;
+
     /// <summary>Adds a job to <paramref name="db"/>'s change tracker: it is saved in the caller's SaveChanges/transaction.</summary>
-    public Job Enqueue(BackstageDbContext db, string kind, string payload)
+    public Job Enqueue(BackstageDbContext db, string kind, string payload, int priority = 0)
     {
         var now = clock.GetUtcNow();
-        var job = new Job { Kind = kind, Payload = payload, MaxAttempts = O.MaxAttempts, RunAfter = now, CreatedAt = now, UpdatedAt = now };
+        var job = new Job { Kind = kind, Payload = payload, Priority = priority, MaxAttempts = O.MaxAttempts, RunAfter = now, CreatedAt = now, UpdatedAt = now };
         db.Set<Job>().Add(job);
         return job;
     }
@@ -49,7 +52,7 @@ public sealed class JobQueue(IServiceScopeFactory scopes, IOptions<JobOptions> o
             WHERE id = (
                 SELECT id FROM jobs
                 WHERE (state = 'Pending' AND run_after <= {now}) OR (state = 'Running' AND lease_until < {now})
-                ORDER BY run_after, id
+                ORDER BY priority, run_after, id
                 FOR UPDATE SKIP LOCKED
                 LIMIT 1)
             RETURNING *

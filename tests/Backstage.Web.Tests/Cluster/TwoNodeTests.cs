@@ -122,7 +122,7 @@ public sealed class TwoNodeTests(TwoNodes nodes, ITestOutputHelper output) : ICl
         Assert.Equal(JobState.Succeeded, job.State); // A has no workers: B rendered it, woken by NOTIFY (B's own polling is 10 minutes)
         Assert.Equal(1, job.Attempts);
 
-        var spec = photo.Renditions.First(r => r.Spec == "w640.jpg").Spec;
+        var spec = photo.Renditions.First(r => r.Spec == "w320.jpg").Spec;
         var stored = await nodes.S3.ReadAsync(MediaKeys.Rendition(photo.Id, spec));
         foreach (var node in new[] { A, B })
         {
@@ -156,7 +156,7 @@ public sealed class TwoNodeTests(TwoNodes nodes, ITestOutputHelper output) : ICl
         var photo = (await EventuallyAsync(() => A.PhotosAsync(show.Id), p => p.Count == 1 && p[0].Status == PhotoStatus.Ready, "rendering on B")).Single();
         Assert.Equal(ProtocolClient.Sha(file), photo.Sha256);
         Assert.Equal(file, await nodes.S3.ReadAsync(MediaKeys.Original(photo.Sha256)));
-        var rendition = await onA.Http.GetAsync(MediaEndpoints.Url(photo.Id, photo.Renditions.First(r => r.Spec == "w640.jpg").Spec));
+        var rendition = await onA.Http.GetAsync(MediaEndpoints.Url(photo.Id, photo.Renditions.First(r => r.Spec == "w320.jpg").Spec));
         Assert.Equal(HttpStatusCode.OK, rendition.StatusCode);
         Assert.Equal("image/jpeg", rendition.Content.Headers.ContentType?.MediaType);
         await foreach (var o in A.Get<IMediaStore>().ListAsync(MediaKeys.IngestChunksOf(id), default))

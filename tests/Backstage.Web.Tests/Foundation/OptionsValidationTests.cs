@@ -19,6 +19,7 @@ public sealed class OptionsValidationTests
     [InlineData("Backstage:Media:MaxFileBytes", "0")]
     [InlineData("Backstage:Media:JpegQuality", "101")]
     [InlineData("Backstage:Media:QuarantineDays", "-3")]
+    [InlineData("Backstage:Media:ReadyMaxWidth", "0")]
     [InlineData("Backstage:PublicCacheMinutes", "-5")]
     [InlineData("Backstage:SiteTimeZone", "Mars/Olympus_Mons")]
     [InlineData("Backstage:Cluster:PollInterval", "00:00:00")]

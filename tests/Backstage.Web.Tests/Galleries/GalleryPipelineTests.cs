@@ -90,6 +90,7 @@ public sealed class GalleryPipelineTests(GalleryFactory factory) : IClassFixture
 
         Assert.True(await queue.RunOnceAsync("alive-worker"));
         Assert.False(await queue.CompleteAsync(claimed, "dead-worker")); // a late finish does not count
+        await factory.DrainAsync(); // the AVIF follow-up
         var job = Assert.Single(await JobsForAsync(photo.Id));
         Assert.Equal(JobState.Succeeded, job.State);
         Assert.Equal("alive-worker", job.LockedBy);
@@ -137,10 +138,52 @@ public sealed class GalleryPipelineTests(GalleryFactory factory) : IClassFixture
         await File.WriteAllBytesAsync(original, saved);
         Assert.Equal(HttpStatusCode.Redirect, (await PostEditorAsync(editor, show.Id, $"retry:{photo.Id}")).StatusCode);
         Assert.Equal(PhotoStatus.Processing, Assert.Single(await factory.PhotosAsync(show.Id)).Status);
-        Assert.Equal(1, await factory.DrainAsync());
+        Assert.Equal(2, await factory.DrainAsync()); // the render, then its AVIF follow-up
         var ready = Assert.Single(await factory.PhotosAsync(show.Id));
         Assert.Equal(PhotoStatus.Ready, ready.Status);
         Assert.Null(ready.LastError);
+    }
+
+    [Fact]
+    public async Task A_photo_is_ready_with_the_phone_widths_and_crops_and_gets_AVIF_and_wide_widths_from_a_background_job()
+    {
+        var (show, _, photos) = await UploadedAsync("Schiaparelli", ("wide.jpg", Jpeg(61)));
+        var photo = Assert.Single(photos);
+        var options = factory.Services.GetRequiredService<MediaOptionsAccessor>().Options;
+        var plan = RenditionPlanner.Plan(photo.Width, options);
+        var first = plan.Where(s => !RenditionPlanner.IsLater(s, options)).Select(s => s.Name).ToList();
+        Assert.Contains("w640.jpg", plan.Select(s => s.Name).Except(first)); // wider than ReadyMaxWidth (320 here): later
+        Assert.Contains("w320.avif", plan.Select(s => s.Name).Except(first));
+
+        await factory.Queue.RunClaimedAsync(await ClaimFirstAsync(factory.Queue, j => j.Payload == photo.Id.ToString()), "w");
+        var ready = Assert.Single(await factory.PhotosAsync(show.Id));
+        Assert.Equal(PhotoStatus.Ready, ready.Status); // publishable now
+        Assert.Equal(first.Order(), ready.Renditions.Select(r => RenditionKey.TryParse(r.Spec, out var k) ? k.Spec.Name : r.Spec).Order());
+        var later = Assert.Single(await factory.WithDbAsync(db => db.Set<Job>().AsNoTracking()
+            .Where(j => j.Kind == RenderPhotoHandler.LaterKind && j.Payload == photo.Id.ToString()).ToListAsync()));
+        Assert.Equal((JobState.Pending, JobQueue.Background), (later.State, later.Priority));
+
+        // A photo uploaded after it is rendered first: the follow-up waits until no first render is due.
+        var next = Assert.Single(await UploadAndListAsync(show.Id, ("next.jpg", Jpeg(62))));
+        var claimed = await ClaimFirstAsync(factory.Queue, j => j.Payload == next.Id.ToString() || j.Id == later.Id);
+        Assert.Equal((RenderPhotoHandler.JobKind, next.Id.ToString()), (claimed.Kind, claimed.Payload));
+        await factory.Queue.RunClaimedAsync(claimed, "w");
+
+        await factory.DrainAsync();
+        var complete = (await factory.PhotosAsync(show.Id)).Single(p => p.Id == photo.Id);
+        Assert.Equal(plan.Select(s => s.Name).Order(), complete.Renditions.Select(r => RenditionKey.TryParse(r.Spec, out var k) ? k.Spec.Name : r.Spec).Order());
+        Assert.Equal(JobState.Succeeded, (await factory.WithDbAsync(db => db.Set<Job>().AsNoTracking().SingleAsync(j => j.Id == later.Id))).State);
+
+        // Running the follow-up again changes nothing, and a re-render of the crops queues no second follow-up.
+        await factory.WithDbAsync(async db =>
+        {
+            factory.Queue.Enqueue(db, RenderPhotoHandler.LaterKind, RenderPhotoHandler.Payload(photo.Id), JobQueue.Background);
+            factory.Queue.Enqueue(db, RenderPhotoHandler.JobKind, RenderPhotoHandler.Payload(photo.Id));
+            await db.SaveChangesAsync();
+        });
+        Assert.Equal(2, await factory.DrainAsync());
+        var again = (await factory.PhotosAsync(show.Id)).Single(p => p.Id == photo.Id);
+        Assert.Equal(complete.Renditions.Select(r => r.Id).Order(), again.Renditions.Select(r => r.Id).Order());
     }
 
     [Fact]
@@ -185,7 +228,16 @@ public sealed class GalleryPipelineTests(GalleryFactory factory) : IClassFixture
         await factory.WithDbAsync(db => db.Set<Job>().Where(j => j.Id == job.Id).ExecuteDeleteAsync());
     }
 
-    private async Task<Job> ClaimForAsync(JobQueue queue, int photoId)
+    private Task<Job> ClaimForAsync(JobQueue queue, int photoId) => ClaimFirstAsync(queue, j => j.Payload == photoId.ToString());
+
+    private async Task<List<Photo>> UploadAndListAsync(int showId, params (string, byte[])[] files)
+    {
+        var before = (await factory.PhotosAsync(showId)).Select(p => p.Id).ToHashSet();
+        await UploadAndShowAsync(await factory.ClientAsync(Roles.Editor), showId, files);
+        return (await factory.PhotosAsync(showId)).Where(p => !before.Contains(p.Id)).ToList();
+    }
+
+    private async Task<Job> ClaimFirstAsync(JobQueue queue, Func<Job, bool> ours)
     {
         // Other tests of this class may have jobs queued: claim until ours comes up, releasing the others untouched.
         var others = new List<Job>();
@@ -194,7 +246,7 @@ public sealed class GalleryPipelineTests(GalleryFactory factory) : IClassFixture
             while (true)
             {
                 var job = await queue.ClaimAsync("w") ?? throw new InvalidOperationException("job not found");
-                if (job.Payload == photoId.ToString()) return job;
+                if (ours(job)) return job;
                 others.Add(job);
             }
         }

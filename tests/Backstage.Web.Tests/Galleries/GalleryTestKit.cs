@@ -35,6 +35,7 @@ public class GalleryFactory : BackstageFactory
         builder.UseSetting("Backstage:Media:Widths:0", "320");
         builder.UseSetting("Backstage:Media:Widths:1", "640");
         builder.UseSetting("Backstage:Media:AvifWidths:0", "320");
+        builder.UseSetting("Backstage:Media:ReadyMaxWidth", "320"); // so that w640 waits for the follow-up render, like 1920 in production
     }
 
     public JobQueue Queue => Services.GetRequiredService<JobQueue>();

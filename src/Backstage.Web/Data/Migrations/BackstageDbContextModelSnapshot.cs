@@ -1194,6 +1194,10 @@ namespace Backstage.Web.Data.Migrations
                         .HasColumnType("character varying(4000)")
                         .HasColumnName("payload");
 
+                    b.Property<int>("Priority")
+                        .HasColumnType("integer")
+                        .HasColumnName("priority");
+
                     b.Property<DateTimeOffset>("RunAfter")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("run_after");
