@@ -25,7 +25,7 @@ PHOTOS="${PHOTOS:-50}"
 PARTS="${PARTS:-serve evict ingest}"
 WRITE_DOCS="${WRITE_DOCS:-1}"
 READY_TIMEOUT="${READY_TIMEOUT:-900}"   # seconds for demo photos, and for each ingest phase, to be ready
-DEMO_READY="${DEMO_READY:-36}"          # demo photos rendered before serving is measured (all 36: nothing renders meanwhile)
+DEMO_READY="${DEMO_READY:-36}"          # demo photos rendered, AVIF follow-ups included, before serving is measured (nothing renders meanwhile)
 BENCH_PHOTOS="${BENCH_PHOTOS:-/work/bench-photos/24mp}"   # 24 MP JPEGs of bench/Backstage.Bench "photos", made when missing
 BASE_PORT="${BASE_PORT:-5301}"          # nodes on BASE_PORT … BASE_PORT+3, s3rver on BASE_PORT+89
 # shellcheck source=../lib.sh
@@ -97,7 +97,7 @@ rows=()
 if [[ " $PARTS " == *" serve "* ]]; then
   echo "== demo content: a Development node seeds the six demo shows into the shared database and bucket"
   start_extra seed "$P3" ASPNETCORE_ENVIRONMENT=Development Backstage__SeedDemoContent=true Backstage__Jobs__Workers=2
-  wait_until "$READY_TIMEOUT" "$DEMO_READY demo photos ready" "(select count(*) from photos where status = 'Ready') >= $DEMO_READY"
+  wait_until "$READY_TIMEOUT" "$DEMO_READY demo photos ready" "(select count(*) from photos where status = 'Ready') >= $DEMO_READY and not exists (select 1 from jobs where kind like 'render-photo%' and state in ('Pending', 'Running'))"
   stop_extra seed
   read -r photo spec < <(sql "select photo_id || ' ' || spec from renditions where spec = 'w1280.webp' order by photo_id limit 1")
   [[ -n "${photo:-}" ]] || fail "no w1280.webp rendition in the database"

@@ -10,7 +10,7 @@ public enum ModerationDecision { Approve, Spam, Trash, Restore }
 /// What moderators do: move comments between states (settling their reports), ban and unban readers, and set the
 /// automatic rules. Every change writes its audit entry in the same transaction.
 /// </summary>
-public sealed class CommentModeration(BackstageDbContext db, TimeProvider clock, PublicCache cache)
+public sealed class CommentModeration(BackstageDbContext db, TimeProvider clock, PublicCache cache, Email.ReplyNotifications replies)
 {
     /// <summary>A moderator moves comments between states; acting on a comment also settles its open reports.</summary>
     public async Task<CommentResult> ModerateAsync(IReadOnlyCollection<long> ids, ModerationDecision decision, Actor moderator, string? reason = null, CancellationToken ct = default)
@@ -40,6 +40,7 @@ public sealed class CommentModeration(BackstageDbContext db, TimeProvider clock,
                 if (to == from) { action = "reports-dismissed"; why ??= $"{c.OpenReports} report(s) dismissed"; }
                 else if (c.OpenReports > 0) why ??= $"{c.OpenReports} open report(s) settled";
                 db.Add(CommentAuditEntry.For(moderator, action, c, from, to, why, now));
+                if (to == CommentState.Approved && from != CommentState.Approved) replies.ReplyApproved(c); // a held reply reaches its addressee now
                 c.State = to;
                 c.StateChangedAt = now;
                 c.OpenReports = 0;

@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Backstage.Web.Email;
 
 /// <summary>
-/// "Email me when someone replies": posting a reply queues a "reply-notification" job (one call from the comment code);
+/// "Email me when someone replies": posting a reply, or approving a held one, queues a "reply-notification" job;
 /// the job mails the author of the comment answered if they opted in, their address is confirmed, the reply is
 /// visible (approved) and is not their own.
 /// </summary>
@@ -19,9 +19,19 @@ public sealed class ReplyNotifications(BackstageDbContext db, JobQueue queue)
     public async Task ReplyPostedAsync(Comment reply, CancellationToken ct = default)
     {
         if (reply.ReplyToId is null || reply.State != CommentState.Approved) return;
-        queue.Enqueue(db, JobKind, reply.Id.ToString(CultureInfo.InvariantCulture));
+        ReplyApproved(reply);
         await db.SaveChangesAsync(ct);
         queue.Notify();
+    }
+
+    /// <summary>
+    /// A held reply that a moderator approves: the notification is queued in the caller's unit of work (saved by its
+    /// SaveChanges, so it exists only if the approval commits). Approving the same reply again mails nothing twice
+    /// (the mail's dedup key is the reply).
+    /// </summary>
+    public void ReplyApproved(Comment reply)
+    {
+        if (reply.ReplyToId is not null) queue.Enqueue(db, JobKind, reply.Id.ToString(CultureInfo.InvariantCulture));
     }
 }
 

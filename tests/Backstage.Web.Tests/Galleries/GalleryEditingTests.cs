@@ -22,6 +22,28 @@ public sealed class GalleryEditingTests(GalleryFactory factory) : IClassFixture<
     }
 
     [Fact]
+    public async Task The_shows_list_says_each_show_s_state_and_what_its_gallery_still_needs_linked_to_the_filters()
+    {
+        var (show, editor, photos) = await GalleryAsync("Alaïa", 3);
+        Assert.Equal(HttpStatusCode.Redirect, (await PostEditorAsync(editor, show.Id, $"publish:{photos[0].Id}", f =>
+        {
+            f["Items[0].AltText"] = "Hair and make-up before the show";
+            f["Items[0].Credit"] = "Søren Ødegaard";
+            f["Items[1].Credit"] = "Søren Ødegaard";
+        })).StatusCode);
+
+        var page = await editor.GetDocumentAsync("/studio/shows");
+        var row = page.QuerySelectorAll("tbody tr").Single(r => r.QuerySelector("td")!.TextContent.Contains("Alaïa"));
+        Assert.StartsWith("Live since ", row.QuerySelector(".show-state")!.TextContent.Trim()); // the kit creates published shows
+        var cell = row.QuerySelector(".show-photos")!;
+        var links = cell.QuerySelectorAll("a").ToDictionary(a => a.TextContent.Trim(), a => a.GetAttribute("href"));
+        Assert.Equal($"/studio/shows/{show.Id}/gallery?filter=unpublished", links["2 unpublished"]);
+        Assert.Equal($"/studio/shows/{show.Id}/gallery?filter=needs-alt", links["2 need alt text"]);
+        Assert.Equal($"/studio/shows/{show.Id}/gallery?filter=needs-credit", links["1 need credit"]);
+        Assert.StartsWith("3,", cell.TextContent.Trim());
+    }
+
+    [Fact]
     public async Task Save_all_keeps_the_order_the_cards_were_posted_in()
     {
         var (show, editor, photos) = await GalleryAsync("Rochas", 3);

@@ -66,6 +66,41 @@ public sealed class MailTests(MailFactory factory) : IClassFixture<MailFactory>
     }
 
     [Fact]
+    public async Task A_held_reply_is_mailed_once_when_a_moderator_approves_it()
+    {
+        var article = await factory.CreateArticleAsync();
+        var reader = await factory.ClientFromAsync(AccountTestKit.RandomIp(113), Roles.Reader);
+        await reader.PostFormAsync("/account/settings", [new("Profile.DisplayName", "Held Reader"), new("Profile.NotifyReplies", "true")], "/account/settings?handler=Profile");
+        var replier = await factory.ClientFromAsync(AccountTestKit.RandomIp(113), Roles.Reader);
+        var (readerId, replierId) = await factory.WithDbAsync(async db => (
+            await db.Users.Where(u => u.Email == reader.Email).Select(u => u.Id).SingleAsync(),
+            await db.Users.Where(u => u.Email == replier.Email).Select(u => u.Id).SingleAsync()));
+        var heldReply = await factory.WithDbAsync(async db =>
+        {
+            var now = DateTimeOffset.UtcNow;
+            var original = new Comment { ArticleId = article.Id, AuthorId = readerId, Body = "Which shoes were these?", State = CommentState.Approved, CreatedAt = now, StateChangedAt = now };
+            db.Add(original);
+            await db.SaveChangesAsync();
+            var reply = new Comment { ArticleId = article.Id, AuthorId = replierId, ReplyToId = original.Id, Body = "Held: Manolo, I think.", State = CommentState.Pending, CreatedAt = now, StateChangedAt = now };
+            db.Add(reply);
+            await db.SaveChangesAsync();
+            return reply.Id;
+        });
+        await factory.RunJobsAsync();
+        Assert.Empty(await factory.Mail!.MessagesToAsync(reader.Email!)); // held: nobody is told yet
+
+        var moderator = new Actor(null, "test moderator", true);
+        for (int i = 0; i < 2; i++) // approved, taken back to the queue as spam, approved again: one mail
+        {
+            await factory.WithScopeAsync(sp => sp.GetRequiredService<CommentModeration>().ModerateAsync([heldReply], ModerationDecision.Approve, moderator));
+            await factory.WithScopeAsync(sp => sp.GetRequiredService<CommentModeration>().ModerateAsync([heldReply], i == 0 ? ModerationDecision.Spam : ModerationDecision.Approve, moderator));
+            await factory.RunJobsAsync();
+        }
+        var message = Assert.Single(await factory.Mail.MessagesToAsync(reader.Email!));
+        Assert.Contains("Held: Manolo, I think.", message.Text);
+    }
+
+    [Fact]
     public async Task A_reply_is_mailed_to_an_opted_in_author_with_a_one_click_unsubscribe()
     {
         await factory.SetRulesAsync(r => r.MinSecondsBetweenComments = 0);

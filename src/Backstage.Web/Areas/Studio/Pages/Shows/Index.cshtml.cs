@@ -1,14 +1,44 @@
+using Backstage.Web.Articles;
 using Backstage.Web.Data;
+using Backstage.Web.Galleries;
 using Backstage.Web.Shows;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 
 namespace Backstage.Web.Areas.Studio.Pages.Shows;
 
-public sealed class IndexModel(BackstageDbContext db) : PageModel
+/// <summary>Every show with its state (draft, scheduled, embargoed, live) and what its gallery still needs, linked to the gallery's filters.</summary>
+public sealed class IndexModel(BackstageDbContext db, SiteTime time, TimeProvider clock) : PageModel
 {
-    public IReadOnlyList<Show> Shows { get; private set; } = [];
+    public sealed record Counts(int Photos, int Published, int Processing, int NeedAlt, int NeedCredit, int TakenDown);
 
-    public async Task OnGetAsync(CancellationToken ct) =>
+    public IReadOnlyList<Show> Shows { get; private set; } = [];
+    public Dictionary<int, Counts> PhotoCounts { get; private set; } = [];
+    public DateTimeOffset Now { get; private set; }
+
+    public async Task OnGetAsync(CancellationToken ct)
+    {
+        Now = clock.GetUtcNow();
         Shows = await db.Shows.AsNoTracking().OrderByDescending(s => s.Date).ThenBy(s => s.Designer).ToListAsync(ct);
+        PhotoCounts = await db.Set<Photo>().GroupBy(p => p.ShowId).Select(g => new
+        {
+            g.Key,
+            Counts = new Counts(
+                g.Count(p => p.TakenDownAt == null),
+                g.Count(p => p.TakenDownAt == null && p.PublishedAt != null),
+                g.Count(p => p.TakenDownAt == null && p.Status != PhotoStatus.Ready),
+                g.Count(p => p.TakenDownAt == null && !p.Decorative && (p.AltText == null || p.AltText.Trim() == "")),
+                g.Count(p => p.TakenDownAt == null && (p.Credit == null || p.Credit.Trim() == "")),
+                g.Count(p => p.TakenDownAt != null)),
+        }).ToDictionaryAsync(x => x.Key, x => x.Counts, ct);
+    }
+
+    /// <summary>"Draft", "Scheduled for 3 Mar 2026, 10:00", "Embargoed until …", "Live since …".</summary>
+    public string State(Show s) => s.LiveAt switch
+    {
+        null => "Draft",
+        { } at when at <= Now => $"Live since {time.Format(at)}",
+        { } at when s.EmbargoUntil == at => $"Embargoed until {time.Format(at)}",
+        { } at => $"Scheduled for {time.Format(at)}",
+    };
 }
