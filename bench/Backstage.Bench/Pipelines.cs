@@ -65,7 +65,7 @@ public static class Pipelines
             {
                 // The production plan split the way the job worker renders it: what makes a photo Ready, then the rest.
                 bool later = a.Pipeline == "backstage-later";
-                var plan = RenditionPlanner.Plan(a.Width, o).Where(s => !s.IsFill || !later).Where(s => s.IsFill || RenditionPlanner.IsLater(s, o) == later).ToList();
+                var plan = RenditionPlanner.Plan(a.Width, o).Where(s => s.IsFill ? !later : RenditionPlanner.IsLater(s, o) == later).ToList();
                 return Backstage(o, plan, a.Parallel, later
                     ? $"render-photo-later: {plan.Count} files (AVIF, widths above {o.ReadyMaxWidth}), its own decode"
                     : $"render-photo: {plan.Count} files (JPEG + WebP up to {o.ReadyMaxWidth}, 3 crops) — the photo is Ready after this");

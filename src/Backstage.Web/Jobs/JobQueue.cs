@@ -7,7 +7,8 @@ namespace Backstage.Web.Jobs;
 /// <summary>
 /// PostgreSQL job queue. Claim = one UPDATE … WHERE id = (SELECT … FOR UPDATE SKIP LOCKED) that takes a lease, lowest
 /// <see cref="Job.Priority"/> first; a job whose lease ran out (its worker died) is claimable again. Completion and failure
-/// only count for the worker holding the lease, so a job finishes exactly once. Failures retry with exponential backoff up to MaxAttempts, then stay Failed with the error.
+/// only count for the worker holding the lease, so a job finishes exactly once. Failures retry with exponential backoff
+/// up to MaxAttempts, then stay Failed with the error.
 /// </summary>
 public sealed class JobQueue(IServiceScopeFactory scopes, IOptions<JobOptions> options, TimeProvider clock, ILogger<JobQueue> log)
 {
