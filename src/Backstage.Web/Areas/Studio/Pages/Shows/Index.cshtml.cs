@@ -26,9 +26,10 @@ public sealed class IndexModel(BackstageDbContext db, SiteTime time, TimeProvide
             Counts = new Counts(
                 g.Count(p => p.TakenDownAt == null),
                 g.Count(p => p.TakenDownAt == null && p.PublishedAt != null),
-                g.Count(p => p.TakenDownAt == null && p.Status != PhotoStatus.Ready),
-                g.Count(p => p.TakenDownAt == null && !p.Decorative && (p.AltText == null || p.AltText.Trim() == "")),
-                g.Count(p => p.TakenDownAt == null && (p.Credit == null || p.Credit.Trim() == "")),
+                g.Count(p => p.TakenDownAt == null && p.Status == PhotoStatus.Processing),
+                // The same tests as Photo.NeedsAlt / NeedsCredit and the public gate (GalleryVisibility), in SQL.
+                g.Count(p => p.TakenDownAt == null && !p.Decorative && string.IsNullOrWhiteSpace(p.AltText)),
+                g.Count(p => p.TakenDownAt == null && string.IsNullOrWhiteSpace(p.Credit)),
                 g.Count(p => p.TakenDownAt != null)),
         }).ToDictionaryAsync(x => x.Key, x => x.Counts, ct);
     }
