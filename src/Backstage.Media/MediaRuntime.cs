@@ -46,9 +46,11 @@ public static class MediaRuntime
     /// <summary>
     /// glibc gives every thread that allocates under contention its own malloc arena (up to 8 per core), and libvips'
     /// decode and encode buffers then stay spread over all of them: the process's resident memory grows with the number
-    /// of threads that ever rendered, not with the photos in flight. Two arenas (what the rendition bench runs with, as
-    /// MALLOC_ARENA_MAX=2) keep an ingest's peak close to the renders' own working set; the environment variable, when
-    /// set, still wins. Not glibc (musl, macOS): nothing to do.
+    /// of threads that ever rendered, not with the photos in flight. The Dockerfile and the bench runners set
+    /// MALLOC_ARENA_MAX=2 (a bench trial without it passed 790 MB); this gives the same cap to every other way of
+    /// starting a node (dotnet run, scripts/cluster.sh, a service unit), from the first render on. The environment
+    /// variable, when set, wins — so the measured figures in docs/benchmarks.md are the variable's, not this call's.
+    /// Not glibc (musl, macOS): nothing to do.
     /// </summary>
     private static void LimitMallocArenas()
     {
