@@ -43,8 +43,8 @@ public sealed class JobQueue(IServiceScopeFactory scopes, IOptions<JobOptions> o
         try { await _signal.WaitAsync(max, ct); } catch (OperationCanceledException) when (!ct.IsCancellationRequested) { }
     }
 
-    /// <summary>Claims the next due job (or one whose lease expired) for <paramref name="workerId"/>.</summary>
-    public async Task<Job?> ClaimAsync(string workerId, TimeSpan? lease = null, CancellationToken ct = default)
+    /// <summary>Claims the next due job (or one whose lease expired) for <paramref name="workerId"/>, of <paramref name="kind"/> only when given.</summary>
+    public async Task<Job?> ClaimAsync(string workerId, TimeSpan? lease = null, CancellationToken ct = default, string? kind = null)
     {
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<BackstageDbContext>();
@@ -54,7 +54,8 @@ public sealed class JobQueue(IServiceScopeFactory scopes, IOptions<JobOptions> o
             UPDATE jobs SET state = 'Running', attempts = attempts + 1, lease_until = {leaseUntil}, locked_by = {workerId}, updated_at = {now}
             WHERE id = (
                 SELECT id FROM jobs
-                WHERE (state = 'Pending' AND run_after <= {now}) OR (state = 'Running' AND lease_until < {now})
+                WHERE ((state = 'Pending' AND run_after <= {now}) OR (state = 'Running' AND lease_until < {now}))
+                  AND ({kind}::text IS NULL OR kind = {kind})
                 ORDER BY priority, run_after, id
                 FOR UPDATE SKIP LOCKED
                 LIMIT 1)
@@ -144,9 +145,9 @@ public sealed class JobQueue(IServiceScopeFactory scopes, IOptions<JobOptions> o
     }
 
     /// <summary>Claims and runs one job. Returns false when nothing was due.</summary>
-    public async Task<bool> RunOnceAsync(string workerId, CancellationToken ct = default)
+    public async Task<bool> RunOnceAsync(string workerId, CancellationToken ct = default, string? kind = null)
     {
-        var job = await ClaimAsync(workerId, null, ct);
+        var job = await ClaimAsync(workerId, null, ct, kind);
         if (job is null) return false;
         await RunClaimedAsync(job, workerId, ct);
         return true;

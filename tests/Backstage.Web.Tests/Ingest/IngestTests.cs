@@ -20,7 +20,7 @@ public sealed class IngestTests(IngestFactory factory) : IClassFixture<IngestFac
     {
         var show = await factory.CreateShowAsync();
         var form = await factory.ClientAsync(Roles.Editor);
-        return (new ProtocolClient(form, show.Id), form, show.Id);
+        return (ProtocolClient.For(factory, form, show.Id), form, show.Id);
     }
 
     private static byte[] Shot(int seed, string when, string artist = "") =>
@@ -260,7 +260,7 @@ public sealed class IngestTests(IngestFactory factory) : IClassFixture<IngestFac
         var none = await form.PostFormAsync(ProtocolClient.UploadPage(showId), [new("PresetId", presetId)], ProtocolClient.UploadPage(showId) + "?handler=preset");
         Assert.Contains("Select the photos to credit first", await none.Content.ReadAsStringAsync());
         var other = await factory.CreateShowAsync("Rochas");
-        var outsider = Assert.Single((await new ProtocolClient(form, other.Id).UploadAsync("x.jpg", Jpeg(59))).Results).PhotoId!.Value;
+        var outsider = Assert.Single((await ProtocolClient.For(factory, form, other.Id).UploadAsync("x.jpg", Jpeg(59))).Results).PhotoId!.Value;
         var applied = await form.PostFormAsync(ProtocolClient.UploadPage(showId),
             [new("PresetId", presetId), new("Selected", photos[1].Id.ToString()), new("Selected", photos[2].Id.ToString()), new("Selected", outsider.ToString())],
             ProtocolClient.UploadPage(showId) + "?handler=preset");
