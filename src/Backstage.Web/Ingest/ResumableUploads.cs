@@ -57,7 +57,7 @@ public sealed class ResumableUploads(BackstageDbContext db, IngestService ingest
             if (existing is { } photoId) // the same bytes are in the gallery: nothing to send
                 return new(200, State: nameof(UploadState.Done), Results: [new(name, LineKind.Refused, await uploads.AlreadyHereAsync(name, showId, photoId, ct), photoId)]);
             if (await ingest.IsFullAsync(showId, ct))
-                return new(409, $"{name}: this gallery already holds {options.Value.MaxPhotosPerShow} photos, its limit");
+                return new(409, ingest.FullMessage(name));
         }
 
         var now = clock.GetUtcNow();
