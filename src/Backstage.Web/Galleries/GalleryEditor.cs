@@ -125,7 +125,7 @@ public sealed class GalleryEditor(BackstageDbContext db, JobQueue queue, PublicC
         var gallery = await LoadAsync(showId, ct);
         var chosen = gallery.Where(p => photoIds.Contains(p.Id)).ToList();
         if (chosen.Count == 0) return NotFound;
-        var problems = GateProblems(gallery, chosen);
+        var problems = GateProblems(gallery, chosen, clock.GetUtcNow());
         if (problems.Count > 0)
             return EditorResult.Refused($"Nothing was published: {problems.Count} of the {chosen.Count} photo(s) cannot be shown to readers yet.", problems);
         return await PublishPhotosAsync(gallery, chosen.Where(p => p.PublishedAt is null).ToList(), actor, ct);
@@ -136,8 +136,9 @@ public sealed class GalleryEditor(BackstageDbContext db, JobQueue queue, PublicC
     {
         var gallery = await LoadAsync(showId, ct);
         var unpublished = gallery.Where(p => p.PublishedAt is null && !p.IsTakenDown).ToList();
-        var ready = unpublished.Where(p => p.GateProblems().Count == 0).ToList();
-        var left = GateProblems(gallery, unpublished);
+        var now = clock.GetUtcNow();
+        var ready = unpublished.Where(p => p.GateProblems(now).Count == 0).ToList();
+        var left = GateProblems(gallery, unpublished, now);
         if (ready.Count == 0)
             return EditorResult.Refused(unpublished.Count == 0 ? "Every photo is already published." : "No photo is ready to publish.", left);
         var result = await PublishPhotosAsync(gallery, ready, actor, ct);
@@ -199,7 +200,7 @@ public sealed class GalleryEditor(BackstageDbContext db, JobQueue queue, PublicC
                 StudioLog.Record(db, actor, now, at <= now ? StudioActions.Publish : StudioActions.Schedule, "show", show.Id, show.Title, "with an article embedding its gallery");
             }
             var gallery = await LoadAsync(show.Id, ct);
-            var ready = gallery.Where(p => p.PublishedAt is null && !p.IsTakenDown && p.GateProblems().Count == 0).ToList();
+            var ready = gallery.Where(p => p.PublishedAt is null && !p.IsTakenDown && p.GateProblems(now).Count == 0).ToList();
             MarkPublished(gallery, ready, actor, now);
             published += ready.Count;
         }
@@ -208,8 +209,8 @@ public sealed class GalleryEditor(BackstageDbContext db, JobQueue queue, PublicC
     }
 
     /// <summary>The gate, for a set of photos: one line per failing photo, "At Dior, photo 3 (IMG_0412.jpg): no alt text."</summary>
-    public static List<string> GateProblems(IReadOnlyList<Photo> gallery, IEnumerable<Photo> photos) =>
-        photos.Select(p => (p, issues: p.GateProblems())).Where(x => x.issues.Count > 0)
+    public static List<string> GateProblems(IReadOnlyList<Photo> gallery, IEnumerable<Photo> photos, DateTimeOffset now) =>
+        photos.Select(p => (p, issues: p.GateProblems(now))).Where(x => x.issues.Count > 0)
             .Select(x => $"{Name(gallery, x.p)}: {string.Join("; ", x.issues)}.").ToList();
 
     private async Task<EditorResult> PublishPhotosAsync(List<Photo> gallery, List<Photo> photos, Actor actor, CancellationToken ct)
