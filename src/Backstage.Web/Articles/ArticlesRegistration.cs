@@ -6,7 +6,6 @@ public static class ArticlesRegistration
     {
         builder.Services.AddScoped<MarkdownRenderer>();
         builder.Services.AddScoped<IPublishCheck, GalleryShowsExistCheck>();
-        builder.Services.AddScoped<Seeding.Seeder>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SiteTime>();
     }

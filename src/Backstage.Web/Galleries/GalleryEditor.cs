@@ -1,6 +1,6 @@
 using Backstage.Web.Articles;
+using Backstage.Web.Cluster;
 using Backstage.Web.Data;
-using Backstage.Web.Hosting;
 using Backstage.Web.Jobs;
 using Backstage.Web.Shows;
 using Backstage.Web.Studio;

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Backstage.Web.Articles;
+using Backstage.Web.Cluster;
 using Backstage.Web.Data;
 using Backstage.Web.Galleries;
 using Backstage.Web.Studio;
@@ -14,7 +15,7 @@ namespace Backstage.Web.Areas.Studio.Pages.Articles;
 /// <remarks>Every save keeps a revision (History) and records the galleries the body embeds; publishing or scheduling
 /// also puts the embedded galleries live (<see cref="GalleryEditor.PublishWithArticleAsync"/>) and writes the studio log.</remarks>
 public sealed class EditModel(BackstageDbContext db, IEnumerable<IPublishCheck> checks, SiteTime time, UserManager<Accounts.AppUser> users,
-    Hosting.PublicCache publicCache, GalleryEditor galleries) : PageModel
+    PublicCache publicCache, GalleryEditor galleries) : PageModel
 {
     [BindProperty] public ArticleInput Input { get; set; } = new();
     public int? Id { get; private set; }

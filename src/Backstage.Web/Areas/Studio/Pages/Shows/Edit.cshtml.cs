@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Backstage.Web.Articles;
+using Backstage.Web.Cluster;
 using Backstage.Web.Data;
 using Backstage.Web.Galleries;
 using Backstage.Web.Jobs;
@@ -12,7 +13,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Backstage.Web.Areas.Studio.Pages.Shows;
 
 /// <summary>Create and edit a show, and publish it: Draft / Scheduled / Published, plus an embargo ("not before").</summary>
-public sealed class EditModel(BackstageDbContext db, SiteTime time, JobQueue queue, Hosting.PublicCache publicCache) : PageModel
+public sealed class EditModel(BackstageDbContext db, SiteTime time, JobQueue queue, PublicCache publicCache) : PageModel
 {
     [BindProperty] public ShowInput Input { get; set; } = new();
     public int? Id { get; private set; }
