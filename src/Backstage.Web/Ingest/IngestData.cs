@@ -7,7 +7,8 @@ namespace Backstage.Web.Ingest;
 /// <summary>How a new batch is placed in the gallery: by capture time (default), by file name, or as the files arrived.</summary>
 public enum IngestOrder { AsShot = 0, FileName = 1, Manual = 2 }
 
-public enum UploadState { Open = 0, Completing = 1, Done = 2 }
+/// <summary>Open while bytes arrive; Completing while its completion job runs; Done (results kept) or Failed (the reason kept).</summary>
+public enum UploadState { Open = 0, Completing = 1, Done = 2, Failed = 3 }
 
 /// <summary>
 /// One resumable upload (see docs/galleries.md, "Ingest"): the declared size and SHA-256, the offset the server has

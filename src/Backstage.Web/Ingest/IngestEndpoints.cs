@@ -16,8 +16,9 @@ namespace Backstage.Web.Ingest;
 /// <code>
 /// POST /studio/ingest/shows/{showId}/uploads   {name, size, sha256, batch, order, sidecar}  → 201 {id, offset}
 /// PUT  /studio/ingest/uploads/{id}             Upload-Offset: n, body = bytes n…            → 200 {offset} | 409 {offset}
-/// GET  /studio/ingest/uploads/{id}   (HEAD)    → {offset, state, results}, header Upload-Offset
-/// POST /studio/ingest/uploads/{id}/complete    → 200 {results} | 409 {offset} missing bytes | 422 hash differs
+/// GET  /studio/ingest/uploads/{id}   (HEAD)    → {offset, state (Open, Completing, Done, Failed), results}, header Upload-Offset
+/// POST /studio/ingest/uploads/{id}/complete    → 202 {state: Completing}, Location: the status URL (poll it until Done
+///                                                or Failed) | 200 {results} once done | 409 {offset} missing bytes
 /// GET  /studio/ingest/shows/{showId}/status     → {photos: [{id, sha256, name, status, renditions, planned, readyAt}]}
 /// </code>
 /// The status route is for scripts and the ingest benchmark: where every photo of a show stands, without rendering the gallery.
@@ -66,9 +67,11 @@ public static class IngestEndpoints
     {
         if (a.Offset is { } offset) http.Response.Headers[OffsetHeader] = offset.ToString(CultureInfo.InvariantCulture);
         http.Response.Headers.CacheControl = "no-store";
+        string? statusUrl = a.Id is { } id ? $"/studio/ingest/uploads/{id}" : null;
+        if (a.Status == StatusCodes.Status202Accepted && statusUrl is not null) http.Response.Headers.Location = statusUrl;
         return Results.Json(new
         {
-            id = a.Id, offset = a.Offset, state = a.State, message = a.Message,
+            id = a.Id, offset = a.Offset, state = a.State, message = a.Message, statusUrl,
             results = a.Results?.Select(l => new { file = l.File, kind = l.CssClass, ok = l.Kind == LineKind.Added, message = l.Message, photoId = l.PhotoId }),
         }, statusCode: a.Status);
     }

@@ -16,6 +16,7 @@ public static class IngestRegistration
         s.AddScoped<ArchiveIngest>();
         s.AddScoped<IngestService>();
         s.AddScoped<ResumableUploads>();
+        s.AddScoped<IJobHandler, CompleteUploadHandler>();
         s.AddHostedService<IngestSweeperService>();
     }
 }
