@@ -10,6 +10,7 @@ using Backstage.Web.Hosting;
 using Backstage.Web.Jobs;
 using Backstage.Web.Ingest;
 using Backstage.Web.Reader;
+using Backstage.Web.Shows;
 using Backstage.Web.Storage;
 
 // "migrate" and "admin create …" are operator commands; everything else starts the site.
@@ -20,6 +21,7 @@ try
     await builder.AddBackstageDataAsync();
     builder.AddBackstageAccounts();
     builder.AddBackstageArticles();
+    builder.AddBackstageShows();
     builder.AddBackstageComments();
     builder.AddBackstageStorage();
     builder.AddBackstageJobs();

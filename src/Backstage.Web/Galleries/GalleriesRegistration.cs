@@ -24,10 +24,10 @@ public static class GalleriesRegistration
         s.AddScoped<PhotoUsage>();
         s.AddScoped<Takedown>();
         s.AddScoped<GalleryEditor>();
-        s.AddScoped<IJobHandler, ShowLiveHandler>();
         s.AddScoped<GallerySeeder>();
         s.AddHttpContextAccessor();
         s.AddScoped<IGalleryEmbedRenderer, GalleryEmbedRenderer>();
         s.AddScoped<IPublishCheck, PhotoPublishCheck>();
+        s.AddScoped<IEmbedNotices, GalleryEmbedNotices>();
     }
 }
