@@ -11,6 +11,7 @@ using Backstage.Web.Jobs;
 using Backstage.Web.Ingest;
 using Backstage.Web.Reader;
 using Backstage.Web.Seeding;
+using Backstage.Web.Shows;
 using Backstage.Web.Storage;
 
 // "migrate" and "admin create …" are operator commands; everything else starts the site.
@@ -22,6 +23,7 @@ try
     builder.AddBackstageAccounts();
     builder.AddBackstageArticles();
     builder.AddBackstageSeeding();
+    builder.AddBackstageShows();
     builder.AddBackstageComments();
     builder.AddBackstageStorage();
     builder.AddBackstageJobs();

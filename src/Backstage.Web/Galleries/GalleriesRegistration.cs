@@ -23,9 +23,9 @@ public static class GalleriesRegistration
         s.AddScoped<PhotoUsage>();
         s.AddScoped<Takedown>();
         s.AddScoped<GalleryEditor>();
-        s.AddScoped<IJobHandler, ShowLiveHandler>();
         s.AddHttpContextAccessor();
         s.AddScoped<IGalleryEmbedRenderer, GalleryEmbedRenderer>();
         s.AddScoped<IPublishCheck, PhotoPublishCheck>();
+        s.AddScoped<IEmbedNotices, GalleryEmbedNotices>();
     }
 }

@@ -896,6 +896,10 @@ namespace Backstage.Web.Data.Migrations
                         .HasColumnType("character varying(256)")
                         .HasColumnName("taken_down_by");
 
+                    b.Property<DateTimeOffset?>("UnpublishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("unpublished_at");
+
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
