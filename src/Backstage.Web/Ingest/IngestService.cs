@@ -1,6 +1,6 @@
+using Backstage.Web.Cluster;
 using Backstage.Web.Data;
 using Backstage.Web.Galleries;
-using Backstage.Web.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 

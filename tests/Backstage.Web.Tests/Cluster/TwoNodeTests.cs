@@ -3,7 +3,6 @@ using System.Net;
 using Backstage.Web.Accounts;
 using Backstage.Web.Cluster;
 using Backstage.Web.Galleries;
-using Backstage.Web.Hosting;
 using Backstage.Web.Jobs;
 using Backstage.Web.Storage;
 using Backstage.Web.Tests.Comments;
@@ -18,6 +17,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Xunit.Abstractions;
+
 using static Backstage.Web.Tests.Galleries.GalleryTestKit;
 
 namespace Backstage.Web.Tests.Cluster;

@@ -45,6 +45,7 @@ public class BackstageFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         // The existing suites publish freshly uploaded photos; they are the newsroom's own. Rights tests set "NoRights" back.
         builder.UseSetting("Backstage:Rights:NewPhotoCategory", NewPhotoCategory);
+        builder.ConfigureServices(s => s.AddSingleton<IStartupFilter, TestPeer>());
         ConfigureSettings(builder);
     }
 
