@@ -3,6 +3,7 @@ using Backstage.Web.Accounts;
 using Backstage.Web.Galleries;
 using Backstage.Web.Shows;
 using Backstage.Web.Tests.Comments;
+using Backstage.Web.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -113,6 +114,20 @@ public sealed class RightsTests(RightsFactory factory) : IClassFixture<RightsFac
         Assert.Equal([photos[1].Id, photos[2].Id], await PublicIdsAsync(show.Id, Surface.Social));
         Assert.Equal([photos[0].Id, photos[2].Id], await PublicIdsAsync(show.Id, Surface.Search));
         Assert.Equal(photos.Select(p => p.Id), await PublicIdsAsync(show.Id, Surface.Newsletter));
+
+        // The call sites ask for their surface: photo 1 (the cover) is "No social", so og:image is photo 2's; photo 2 is
+        // "Not in search or sitemaps", so the image sitemap lists photos 1 and 3 only.
+        var anon = factory.Anonymous();
+        var page = FormClient.Parse(await anon.GetStringAsync($"/shows/{show.Slug}"));
+        Assert.Equal(3, page.QuerySelectorAll("figure.gallery-photo").Length);
+        var og = page.QuerySelector("meta[property='og:image']")?.GetAttribute("content");
+        Assert.NotNull(og);
+        Assert.Contains($"/media/{photos[1].Id}/", og);
+        Assert.DoesNotContain($"/media/{photos[0].Id}/", page.QuerySelector("script[type='application/ld+json']")?.TextContent ?? "");
+        var sitemap = await anon.GetStringAsync("/sitemap.xml");
+        Assert.Contains(Photo.PageUrl(show.Slug, 1) + "<", sitemap);
+        Assert.DoesNotContain(Photo.PageUrl(show.Slug, 2) + "<", sitemap);
+        Assert.Contains(Photo.PageUrl(show.Slug, 3) + "<", sitemap);
     }
 
     [Fact]
