@@ -43,6 +43,7 @@ public class BackstageFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Backstage:DataDirectory", DataDirectory);
         builder.UseSetting("Backstage:PublicBaseUrl", ClientOptions.BaseAddress.ToString()); // http://localhost unless a fixture changes it
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.ConfigureServices(s => s.AddSingleton<IStartupFilter, TestPeer>());
         ConfigureSettings(builder);
     }
 
