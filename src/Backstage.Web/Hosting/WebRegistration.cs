@@ -58,6 +58,9 @@ public static class WebRegistration
                 // Fingerprinted (?v=hash via asp-append-version) files can be cached for a year.
                 if (ctx.Context.Request.Query.ContainsKey("v"))
                     ctx.Context.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
+                // /favicon.ico without a fingerprint (browsers and feed readers ask for it by that name): a week.
+                else if (ctx.Context.Request.Path.StartsWithSegments("/favicon.ico"))
+                    ctx.Context.Response.Headers.CacheControl = "public, max-age=604800";
             },
         });
         app.UseRouting();
