@@ -16,7 +16,6 @@ public static class GalleriesRegistration
         s.AddScoped<RenderPhotoHandler>();
         s.AddScoped<IJobHandler>(sp => sp.GetRequiredService<RenderPhotoHandler>());
         s.AddScoped<IJobHandler, RenderPhotoLaterHandler>();
-        s.AddScoped<IJobHandler, DemoPhotosHandler>();
         s.AddSingleton<MediaSweeper>();
         s.AddHostedService<MediaSweeperService>();
         s.AddScoped<GalleryVisibility>();
@@ -24,10 +23,9 @@ public static class GalleriesRegistration
         s.AddScoped<PhotoUsage>();
         s.AddScoped<Takedown>();
         s.AddScoped<GalleryEditor>();
-        s.AddScoped<IJobHandler, ShowLiveHandler>();
-        s.AddScoped<GallerySeeder>();
         s.AddHttpContextAccessor();
         s.AddScoped<IGalleryEmbedRenderer, GalleryEmbedRenderer>();
         s.AddScoped<IPublishCheck, PhotoPublishCheck>();
+        s.AddScoped<IEmbedNotices, GalleryEmbedNotices>();
     }
 }

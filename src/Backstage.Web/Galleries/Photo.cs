@@ -49,6 +49,12 @@ public sealed class Photo
     public uint Version { get; set; }
     /// <summary>When an editor published it; null = unpublished (readers never see it).</summary>
     public DateTimeOffset? PublishedAt { get; set; }
+    /// <summary>
+    /// When an editor unpublished it on purpose; null = never published, or published since. Bulk publishing ("Publish all
+    /// ready", "Publish its ready photos too" from an article) skips such a photo: only publishing it by name clears this.
+    /// </summary>
+    public DateTimeOffset? UnpublishedAt { get; set; }
+    public bool HeldBack => PublishedAt is null && UnpublishedAt is not null;
     /// <summary>Taken down: renditions deleted, media URLs answer 410, the original sits in quarantine until restored or purged.</summary>
     public DateTimeOffset? TakenDownAt { get; set; }
     public TakedownReason? TakedownReason { get; set; }

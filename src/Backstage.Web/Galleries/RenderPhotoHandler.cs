@@ -1,7 +1,7 @@
 using System.Globalization;
 using Backstage.Media;
+using Backstage.Web.Cluster;
 using Backstage.Web.Data;
-using Backstage.Web.Hosting;
 using Backstage.Web.Jobs;
 using Backstage.Web.Storage;
 using Microsoft.EntityFrameworkCore;

@@ -896,6 +896,10 @@ namespace Backstage.Web.Data.Migrations
                         .HasColumnType("character varying(256)")
                         .HasColumnName("taken_down_by");
 
+                    b.Property<DateTimeOffset?>("UnpublishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("unpublished_at");
+
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
@@ -1076,6 +1080,11 @@ namespace Backstage.Web.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<string>("CreatedBy")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("created_by");
+
                     b.Property<string>("FileName")
                         .IsRequired()
                         .HasMaxLength(255)
@@ -1134,6 +1143,9 @@ namespace Backstage.Web.Data.Migrations
 
                     b.HasIndex("UpdatedAt")
                         .HasDatabaseName("ix_resumable_uploads_updated_at");
+
+                    b.HasIndex("CreatedBy", "State")
+                        .HasDatabaseName("ix_resumable_uploads_created_by_state");
 
                     b.HasIndex("ShowId", "Sha256", "Size")
                         .IsUnique()

@@ -1,8 +1,8 @@
 using System.Globalization;
 using Backstage.Media;
+using Backstage.Web.Cluster;
 using Backstage.Web.Data;
 using Backstage.Web.Galleries;
-using Backstage.Web.Hosting;
 using Backstage.Web.Ingest;
 using Backstage.Web.Shows;
 using Microsoft.AspNetCore.Mvc;
