@@ -15,7 +15,7 @@ namespace Backstage.Web.Pages.Account;
 /// </summary>
 [AllowAnonymous]
 public sealed class LoginModel(SignInManager<AppUser> signIn, UserManager<AppUser> users, IPasswordHasher<AppUser> hasher, Throttle throttle,
-    DeviceCookies devices) : AccountPage
+    DeviceCookies devices, TimeProvider clock) : AccountPage
 {
     public const string Failed = "That email and password do not match an account.";
     public const string Throttled = "Too many failed sign-ins for this email address or from your network. Try again in {wait}, or get a sign-in link by email.";
@@ -56,7 +56,11 @@ public sealed class LoginModel(SignInManager<AppUser> signIn, UserManager<AppUse
             hasher.VerifyHashedPassword(DummyUser, _dummyHash, Input.Password);
             result = Microsoft.AspNetCore.Identity.SignInResult.Failed;
         }
-        else result = await signIn.PasswordSignInAsync(user, Input.Password, Input.RememberMe, lockoutOnFailure: false);
+        else
+        {
+            RecentSignIn.Mark(HttpContext, clock.GetUtcNow()); // recorded only if this signs in (the password is right)
+            result = await signIn.PasswordSignInAsync(user, Input.Password, Input.RememberMe, lockoutOnFailure: false);
+        }
 
         if (result.Succeeded || result.RequiresTwoFactor)
         {

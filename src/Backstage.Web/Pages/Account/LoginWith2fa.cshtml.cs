@@ -11,7 +11,7 @@ namespace Backstage.Web.Pages.Account;
 /// codes. Wrong codes count towards Identity's lockout (5, then 15 minutes), which a sign-in link lifts.
 /// </summary>
 [AllowAnonymous]
-public sealed class LoginWith2faModel(SignInManager<AppUser> signIn, DeviceCookies devices) : AccountPage
+public sealed class LoginWith2faModel(SignInManager<AppUser> signIn, DeviceCookies devices, TimeProvider clock) : AccountPage
 {
     [BindProperty(SupportsGet = true)] public string? ReturnUrl { get; set; }
     [BindProperty(SupportsGet = true)] public bool RememberMe { get; set; }
@@ -28,6 +28,7 @@ public sealed class LoginWith2faModel(SignInManager<AppUser> signIn, DeviceCooki
         var recovery = (RecoveryCode ?? "").Replace(" ", "");
         if (code.Length == 0 && recovery.Length == 0) ModelState.AddModelError("Code", "Type the 6-digit code from your authenticator app, or a recovery code.");
         if (!ModelState.IsValid) return Page();
+        RecentSignIn.Mark(HttpContext, clock.GetUtcNow()); // recorded only if the code is right
         var result = code.Length > 0
             ? await signIn.TwoFactorAuthenticatorSignInAsync(code, RememberMe, rememberClient: false)
             : await signIn.TwoFactorRecoveryCodeSignInAsync(recovery);
