@@ -8,6 +8,7 @@ using Backstage.Web.Email;
 using Backstage.Web.Galleries;
 using Backstage.Web.Hosting;
 using Backstage.Web.Jobs;
+using Backstage.Web.Newsletter;
 using Backstage.Web.Ingest;
 using Backstage.Web.Reader;
 using Backstage.Web.Seeding;
@@ -33,6 +34,7 @@ try
     builder.AddBackstageWeb();
     builder.AddBackstageReader();
     builder.AddBackstageCluster();
+    builder.AddBackstageNewsletter();
     if (command is null) builder.AddBackstagePublicOrigin();
 }
 catch (StartupException e)
@@ -50,6 +52,7 @@ app.UseBackstageWeb();
 app.MapMedia();
 app.MapIngest();
 app.MapReader();
+app.MapNewsletter();
 await app.RunAsync();
 return 0;
 
