@@ -85,8 +85,8 @@ public sealed class PhotoCatalog(BackstageDbContext db, GalleryVisibility visibi
     public ReaderImage? CoverImage(Photo p) =>
         media.Public(p).Crop(RenditionPlanner.Grid) is { } r ? new ReaderImage(r.Url, r.ContentType, r.Width, r.Height, Alt(p)) : null;
 
-    public MetaImage? ShareImage(Photo p) =>
-        media.Public(p).Crop(RenditionPlanner.OpenGraph) is { } r ? new MetaImage(r.Url, r.Width, r.Height, Alt(p)) : null;
+    public MetaImage? ShareImage(Photo p, bool preview = false) =>
+        (preview ? MediaUrls.Origin(p) : media.Public(p)).Crop(RenditionPlanner.OpenGraph) is { } r ? new MetaImage(r.Url, r.Width, r.Height, Alt(p)) : null;
 
     async Task<IReadOnlyDictionary<int, ReaderImage>> IReaderImages.ArticleCoversAsync(IReadOnlyCollection<Article> articles, CancellationToken ct)
     {
