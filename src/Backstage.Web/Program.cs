@@ -10,16 +10,20 @@ using Backstage.Web.Hosting;
 using Backstage.Web.Jobs;
 using Backstage.Web.Ingest;
 using Backstage.Web.Reader;
+using Backstage.Web.Seeding;
+using Backstage.Web.Shows;
 using Backstage.Web.Storage;
 
 // "migrate" and "admin create …" are operator commands; everything else starts the site.
-var command = AccountCommands.IsCommand(args) ? args : null;
+var command = OperatorCommands.IsCommand(args) ? args : null;
 var builder = WebApplication.CreateBuilder(command is null ? args : []);
 try
 {
     await builder.AddBackstageDataAsync();
     builder.AddBackstageAccounts();
     builder.AddBackstageArticles();
+    builder.AddBackstageSeeding();
+    builder.AddBackstageShows();
     builder.AddBackstageComments();
     builder.AddBackstageStorage();
     builder.AddBackstageJobs();
@@ -39,7 +43,7 @@ catch (StartupException e)
 
 var app = builder.Build();
 if (command is not null)
-    return await AccountCommands.RunAsync(app.Services, command, Console.In, Console.Out, Console.Error);
+    return await OperatorCommands.RunAsync(app.Services, command, Console.In, Console.Out, Console.Error);
 
 await app.PrepareDatabaseAsync();
 app.UseBackstageWeb();

@@ -39,6 +39,7 @@ public static class AccountsRegistration
         builder.Services.AddOptions<AccountOptions>().BindConfiguration(AccountOptions.Section).ValidateOnStart();
         builder.Services.AddScoped<Throttle>();
         builder.Services.AddScoped<SignInLinks>();
+        builder.Services.AddSingleton<DeviceCookies>();
         builder.Services.AddScoped<AccountMail>();
         builder.Services.AddSingleton<IAuthorizationHandler, StaffTwoFactorHandler>();
 

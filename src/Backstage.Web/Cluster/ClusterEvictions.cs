@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Backstage.Web.Data;
-using Backstage.Web.Hosting;
 using Backstage.Web.Storage;
 using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.EntityFrameworkCore;

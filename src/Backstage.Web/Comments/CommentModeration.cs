@@ -1,5 +1,5 @@
+using Backstage.Web.Cluster;
 using Backstage.Web.Data;
-using Backstage.Web.Hosting;
 using Microsoft.EntityFrameworkCore;
 
 namespace Backstage.Web.Comments;
@@ -10,7 +10,7 @@ public enum ModerationDecision { Approve, Spam, Trash, Restore }
 /// What moderators do: move comments between states (settling their reports), ban and unban readers, and set the
 /// automatic rules. Every change writes its audit entry in the same transaction.
 /// </summary>
-public sealed class CommentModeration(BackstageDbContext db, TimeProvider clock, PublicCache cache, Email.ReplyNotifications replies)
+public sealed class CommentModeration(BackstageDbContext db, TimeProvider clock, PublicCache cache, ReplyNotifications replies)
 {
     /// <summary>A moderator moves comments between states; acting on a comment also settles its open reports.</summary>
     public async Task<CommentResult> ModerateAsync(IReadOnlyCollection<long> ids, ModerationDecision decision, Actor moderator, string? reason = null, CancellationToken ct = default)

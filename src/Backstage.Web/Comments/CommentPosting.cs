@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using Backstage.Web.Articles;
+using Backstage.Web.Cluster;
 using Backstage.Web.Data;
-using Backstage.Web.Hosting;
 using Backstage.Web.Reader;
 using Microsoft.EntityFrameworkCore;
 
@@ -16,7 +16,7 @@ public sealed record NewComment(int ArticleId, string Body, long? ReplyToId = nu
 /// a count of recent comments, inside the insert's transaction), so they hold across several app nodes.
 /// </summary>
 public sealed class CommentPosting(BackstageDbContext db, TimeProvider clock, PublicCache cache, PhotoCatalog photos, SiteSecrets secrets,
-    Email.ReplyNotifications replies)
+    ReplyNotifications replies)
 {
     /// <summary>Advisory lock class of one account's comment actions (posting, and being banned).</summary>
     internal const int AccountLockClass = 42_001;

@@ -1,3 +1,5 @@
+using Backstage.Web.Jobs;
+
 namespace Backstage.Web.Comments;
 
 public static class CommentsRegistration
@@ -9,5 +11,11 @@ public static class CommentsRegistration
         builder.Services.AddScoped<TrashPurge>();
         builder.Services.AddScoped<CommentQueries>();
         builder.Services.AddHostedService<TrashPurgeService>();
+        // The mail that comments cause: reply notifications and the admins' daily moderation digest.
+        builder.Services.AddScoped<ReplyNotifications>();
+        builder.Services.AddScoped<ModerationDigest>();
+        builder.Services.AddScoped<IJobHandler, ReplyNotificationHandler>();
+        builder.Services.AddScoped<IJobHandler, ModerationDigestHandler>();
+        builder.Services.AddHostedService<ModerationDigestScheduler>();
     }
 }

@@ -53,17 +53,6 @@ public static class DataRegistration
             .AddDbContextCheck<BackstageDbContext>("database", tags: ["ready"])
             .AddCheck<StorageHealthCheck>("storage", tags: ["ready"]);
     }
-
-    /// <summary>Applies migrations (if enabled) and seeds roles, plus demo content in Development.</summary>
-    public static async Task PrepareDatabaseAsync(this WebApplication app)
-    {
-        using var scope = app.Services.CreateScope();
-        var options = scope.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<BackstageOptions>>().Value;
-        if (options.MigrateOnStartup)
-            await scope.ServiceProvider.GetRequiredService<BackstageDbContext>().ApplyMigrationsAsync();
-        await scope.ServiceProvider.GetRequiredService<Seeding.Seeder>()
-            .SeedAsync(demo: options.SeedDemoContent && app.Environment.IsDevelopment());
-    }
 }
 
 public static class MigrationExtensions

@@ -19,11 +19,6 @@ public static class EmailRegistration
         s.AddSingleton<MailTransport>();
         s.AddScoped<Mailer>();
         s.AddScoped<Unsubscribe>();
-        s.AddScoped<ReplyNotifications>();
-        s.AddScoped<ModerationDigest>();
         s.AddScoped<IJobHandler, SendEmailHandler>();
-        s.AddScoped<IJobHandler, ReplyNotificationHandler>();
-        s.AddScoped<IJobHandler, ModerationDigestHandler>();
-        s.AddHostedService<ModerationDigestScheduler>();
     }
 }

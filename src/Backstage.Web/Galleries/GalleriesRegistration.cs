@@ -12,11 +12,11 @@ public static class GalleriesRegistration
         MediaRuntime.Initialize();
         var s = builder.Services;
         s.AddMediaOptions();
+        s.AddOptions<RightsOptions>().BindConfiguration(RightsOptions.Section).ValidateOnStart();
         s.AddSingleton<IImageProcessor>(sp => new VipsImageProcessor(sp.GetRequiredService<MediaOptionsAccessor>().Options));
         s.AddScoped<RenderPhotoHandler>();
         s.AddScoped<IJobHandler>(sp => sp.GetRequiredService<RenderPhotoHandler>());
         s.AddScoped<IJobHandler, RenderPhotoLaterHandler>();
-        s.AddScoped<IJobHandler, DemoPhotosHandler>();
         s.AddSingleton<MediaSweeper>();
         s.AddHostedService<MediaSweeperService>();
         s.AddScoped<GalleryVisibility>();
@@ -24,10 +24,9 @@ public static class GalleriesRegistration
         s.AddScoped<PhotoUsage>();
         s.AddScoped<Takedown>();
         s.AddScoped<GalleryEditor>();
-        s.AddScoped<IJobHandler, ShowLiveHandler>();
-        s.AddScoped<GallerySeeder>();
         s.AddHttpContextAccessor();
         s.AddScoped<IGalleryEmbedRenderer, GalleryEmbedRenderer>();
         s.AddScoped<IPublishCheck, PhotoPublishCheck>();
+        s.AddScoped<IEmbedNotices, GalleryEmbedNotices>();
     }
 }

@@ -1,5 +1,5 @@
+using Backstage.Web.Cluster;
 using Backstage.Web.Data;
-using Backstage.Web.Hosting;
 using Backstage.Web.Jobs;
 using Backstage.Web.Storage;
 using Backstage.Web.Studio;

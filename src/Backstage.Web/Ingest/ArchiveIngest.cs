@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.IO.Compression;
 using Backstage.Media;
 using Backstage.Web.Galleries;
@@ -8,7 +9,8 @@ namespace Backstage.Web.Ingest;
 /// <summary>
 /// Unpacks a ZIP (a show's photos, or a camera card's DCIM folder) entry by entry, each decompressed straight into the
 /// upload pipeline (which streams it to a temp file and hashes it): nothing is held in memory and no entry name ever
-/// becomes a path. First the whole central directory is checked against the bomb limits (entry count, declared total,
+/// becomes a path. First the entry count the end records declare (Zip64 included) is checked, before the central
+/// directory is read; then the whole central directory is checked against the bomb limits (entry count, declared total,
 /// compression ratio); while unpacking, the bytes actually produced are counted against the same limits, since a
 /// crafted archive can understate them. Unsafe entries (traversal, absolute paths, symlinks, encrypted, nested
 /// archives) are refused one by one; junk and RAW files are skipped with the reason; .xmp sidecars go with the image
@@ -26,6 +28,10 @@ public sealed class ArchiveIngest(IOptions<IngestOptions> options, MediaOptionsA
     public async Task<List<IngestLine>> UnpackAsync(Stream file, string archiveName, AddEntry add, CancellationToken ct)
     {
         var o = options.Value;
+        // The count the archive declares, read from its end records before the central directory is read (ZipArchive
+        // reads it whole into memory: a Zip64 declaring millions of entries must be refused before that).
+        if (DeclaredEntries(file) is { } declaredEntries && declaredEntries > o.MaxArchiveEntries)
+            return [Bomb(archiveName, $"its directory declares {declaredEntries} entries, more than the {o.MaxArchiveEntries} allowed")];
         ZipArchive zip;
         try
         {
@@ -83,6 +89,47 @@ public sealed class ArchiveIngest(IOptions<IngestOptions> options, MediaOptionsA
         foreach (var xmp in sidecars.Values.Where(x => !matched.Contains(x)))
             lines.Add(new(PhotoUploads.DisplayName(xmp.FullName), LineKind.Skipped, $"{Shown(xmp)}: skipped, a sidecar without its photo"));
         return lines;
+    }
+
+    /// <summary>
+    /// The total number of entries in the end-of-central-directory record, or in the Zip64 end record when the classic
+    /// one says 0xFFFF (or a Zip64 locator precedes it); null when the stream cannot seek or has no end record (then
+    /// ZipArchive refuses it as unreadable). Reads at most the last 64 KB + 98 bytes and leaves the position at 0.
+    /// </summary>
+    internal static long? DeclaredEntries(Stream file)
+    {
+        if (!file.CanSeek) return null;
+        try
+        {
+            long length = file.Length;
+            int tail = (int)Math.Min(length, 22 + 0xFFFF + 20);
+            if (tail < 22) return null;
+            var buffer = new byte[tail];
+            file.Seek(length - tail, SeekOrigin.Begin);
+            file.ReadExactly(buffer);
+            int eocd = -1;
+            for (int i = tail - 22; i >= 0; i--)
+                if (BinaryPrimitives.ReadUInt32LittleEndian(buffer.AsSpan(i)) == 0x06054b50) { eocd = i; break; }
+            if (eocd < 0) return null;
+            long entries = BinaryPrimitives.ReadUInt16LittleEndian(buffer.AsSpan(eocd + 10));
+            if (eocd >= 20 && BinaryPrimitives.ReadUInt32LittleEndian(buffer.AsSpan(eocd - 20)) == 0x07064b50)
+            {
+                // Zip64 locator: where the Zip64 end record is; its total entry count is a 64-bit number at offset 32.
+                long at = (long)BinaryPrimitives.ReadUInt64LittleEndian(buffer.AsSpan(eocd - 20 + 8));
+                if (at < 0 || at > length - 56) return entries == 0xFFFF ? long.MaxValue : entries;
+                var record = new byte[56];
+                file.Seek(at, SeekOrigin.Begin);
+                file.ReadExactly(record);
+                if (BinaryPrimitives.ReadUInt32LittleEndian(record) == 0x06064b50)
+                    entries = Math.Max(entries, (long)Math.Min(BinaryPrimitives.ReadUInt64LittleEndian(record.AsSpan(32)), long.MaxValue));
+            }
+            return entries;
+        }
+        catch (EndOfStreamException) { return null; }
+        finally
+        {
+            file.Seek(0, SeekOrigin.Begin);
+        }
     }
 
     private static IngestLine Bomb(string archive, string why) =>

@@ -7,7 +7,8 @@ namespace Backstage.Web.Ingest;
 /// <summary>How a new batch is placed in the gallery: by capture time (default), by file name, or as the files arrived.</summary>
 public enum IngestOrder { AsShot = 0, FileName = 1, Manual = 2 }
 
-public enum UploadState { Open = 0, Completing = 1, Done = 2 }
+/// <summary>Open while bytes arrive; Completing while its completion job runs; Done (results kept) or Failed (the reason kept).</summary>
+public enum UploadState { Open = 0, Completing = 1, Done = 2, Failed = 3 }
 
 /// <summary>
 /// One resumable upload (see docs/galleries.md, "Ingest"): the declared size and SHA-256, the offset the server has
@@ -30,6 +31,8 @@ public sealed class ResumableUpload
     public IngestOrder Order { get; set; }
     public UploadState State { get; set; }
     public string? ResultJson { get; set; }
+    /// <summary>The account that started it (counted against <see cref="IngestOptions.MaxOpenUploadsPerEditor"/>); null on rows from before.</summary>
+    public string? CreatedBy { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 }
@@ -58,6 +61,8 @@ internal sealed class ResumableUploadConfiguration : IEntityTypeConfiguration<Re
         // Two tabs (or two editors) sending the same file to the same show share one upload.
         b.HasIndex(u => new { u.ShowId, u.Sha256, u.Size }).IsUnique().HasFilter("state = 'Open'");
         b.HasIndex(u => u.UpdatedAt);
+        b.Property(u => u.CreatedBy).HasMaxLength(450);
+        b.HasIndex(u => new { u.CreatedBy, u.State });
     }
 }
 

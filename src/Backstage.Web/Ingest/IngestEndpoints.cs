@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Claims;
 using Backstage.Media;
 using Backstage.Web.Accounts;
 using Backstage.Web.Data;
@@ -15,9 +16,11 @@ namespace Backstage.Web.Ingest;
 /// <c>RequestVerificationToken</c> header, taken from the upload page):
 /// <code>
 /// POST /studio/ingest/shows/{showId}/uploads   {name, size, sha256, batch, order, sidecar}  → 201 {id, offset}
+///                                                | 429 when the editor has MaxOpenUploadsPerEditor unfinished uploads
 /// PUT  /studio/ingest/uploads/{id}             Upload-Offset: n, body = bytes n…            → 200 {offset} | 409 {offset}
-/// GET  /studio/ingest/uploads/{id}   (HEAD)    → {offset, state, results}, header Upload-Offset
-/// POST /studio/ingest/uploads/{id}/complete    → 200 {results} | 409 {offset} missing bytes | 422 hash differs
+/// GET  /studio/ingest/uploads/{id}   (HEAD)    → {offset, state (Open, Completing, Done, Failed), results}, header Upload-Offset
+/// POST /studio/ingest/uploads/{id}/complete    → 202 {state: Completing}, Location: the status URL (poll it until Done
+///                                                or Failed) | 200 {results} once done | 409 {offset} missing bytes
 /// GET  /studio/ingest/shows/{showId}/status     → {photos: [{id, sha256, name, status, renditions, planned, readyAt}]}
 /// </code>
 /// The status route is for scripts and the ingest benchmark: where every photo of a show stands, without rendering the gallery.
@@ -30,7 +33,7 @@ public static class IngestEndpoints
     {
         var group = app.MapGroup("/studio/ingest").RequireAuthorization(Policies.Studio).AddEndpointFilter(ValidateAntiforgery);
         group.MapPost("/shows/{showId:int}/uploads", async (int showId, ResumableUploads.CreateRequest request, ResumableUploads uploads, HttpContext http, CancellationToken ct) =>
-            Answer(http, await uploads.CreateAsync(showId, request, ct)));
+            Answer(http, await uploads.CreateAsync(showId, request, http.User.FindFirstValue(ClaimTypes.NameIdentifier) ?? "", ct)));
         group.MapPut("/uploads/{id:guid}", async (Guid id, HttpContext http, ResumableUploads uploads, IOptions<IngestOptions> options, CancellationToken ct) =>
         {
             if (!long.TryParse(http.Request.Headers[OffsetHeader], NumberStyles.None, CultureInfo.InvariantCulture, out var offset))
@@ -66,9 +69,11 @@ public static class IngestEndpoints
     {
         if (a.Offset is { } offset) http.Response.Headers[OffsetHeader] = offset.ToString(CultureInfo.InvariantCulture);
         http.Response.Headers.CacheControl = "no-store";
+        string? statusUrl = a.Id is { } id ? $"/studio/ingest/uploads/{id}" : null;
+        if (a.Status == StatusCodes.Status202Accepted && statusUrl is not null) http.Response.Headers.Location = statusUrl;
         return Results.Json(new
         {
-            id = a.Id, offset = a.Offset, state = a.State, message = a.Message,
+            id = a.Id, offset = a.Offset, state = a.State, message = a.Message, statusUrl,
             results = a.Results?.Select(l => new { file = l.File, kind = l.CssClass, ok = l.Kind == LineKind.Added, message = l.Message, photoId = l.PhotoId }),
         }, statusCode: a.Status);
     }

@@ -1,6 +1,6 @@
+using Backstage.Web.Cluster;
 using Backstage.Web.Data;
 using Backstage.Web.Galleries;
-using Backstage.Web.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -26,8 +26,7 @@ public sealed class IngestService(BackstageDbContext db, PhotoUploads uploads, A
     public async Task<IngestLine> AddPhotoAsync(int showId, string name, Stream content, UploadExtras extras, CancellationToken ct)
     {
         if (await IsFullAsync(showId, ct))
-            return new(PhotoUploads.DisplayName(name), LineKind.Refused,
-                $"{PhotoUploads.DisplayName(name)}: this gallery already holds {options.Value.MaxPhotosPerShow} photos, its limit");
+            return new(PhotoUploads.DisplayName(name), LineKind.Refused, FullMessage(name));
         return IngestLine.From(await uploads.AddAsync(showId, name, content, ct, extras));
     }
 
@@ -38,6 +37,11 @@ public sealed class IngestService(BackstageDbContext db, PhotoUploads uploads, A
         await cache.InvalidateAsync(ct);
     }
 
+    /// <summary>The refusal when <see cref="IsFullAsync"/>: names the file and the limit.</summary>
+    public string FullMessage(string? name) =>
+        $"{PhotoUploads.DisplayName(name)}: this gallery already holds {options.Value.MaxPhotosPerShow} photos, its limit; it was not added";
+
+    /// <summary>Whether the show holds <see cref="IngestOptions.MaxPhotosPerShow"/> photos: every upload path (chunked, ZIP, the forms) checks it.</summary>
     public async Task<bool> IsFullAsync(int showId, CancellationToken ct) =>
         await db.Set<Photo>().CountAsync(p => p.ShowId == showId, ct) >= options.Value.MaxPhotosPerShow;
 

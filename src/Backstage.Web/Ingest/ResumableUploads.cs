@@ -23,11 +23,12 @@ public sealed record ProtocolAnswer(int Status, string? Message = null, Guid? Id
 /// upload's row lock that re-checks the offset, put at its offset and the offset advanced. Only the request that holds
 /// the confirmed offset writes the object there, so a repeated chunk or a second tab never replaces a confirmed chunk
 /// and no gap can form; a crash between the put and the commit leaves an object that the retry at the same offset
-/// overwrites. Completion downloads the chunks in order into one local file (a chunk at a time, never the whole file
-/// in memory), checks size and SHA-256, hands the file on, then deletes the chunk objects.</para>
+/// overwrites. Completion is a job (the request answers 202 and the browser polls the upload's status): it downloads
+/// the chunks in order into one local file (a chunk at a time, never the whole file in memory), checks size and
+/// SHA-256, hands the file on, then, only while it still holds its lease, marks the upload and deletes the chunk objects.</para>
 /// </summary>
 public sealed class ResumableUploads(BackstageDbContext db, IngestService ingest, PhotoUploads uploads, IMediaStore store, IOptions<IngestOptions> options,
-    IOptions<BackstageOptions> site, IOptions<JobOptions> jobs, MediaOptionsAccessor media, TimeProvider clock, ILogger<ResumableUploads> log)
+    IOptions<BackstageOptions> site, IOptions<JobOptions> jobs, JobQueue queue, MediaOptionsAccessor media, TimeProvider clock, ILogger<ResumableUploads> log)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -36,7 +37,8 @@ public sealed class ResumableUploads(BackstageDbContext db, IngestService ingest
     /// <summary>This node's scratch space: chunks while they arrive, files while they are assembled.</summary>
     public string Directory => Path.Combine(site.Value.DataDirectory, "ingest");
 
-    public async Task<ProtocolAnswer> CreateAsync(int showId, CreateRequest request, CancellationToken ct)
+    /// <summary>Starts an upload for <paramref name="userId"/>, or shares the open one of the same file in the same show.</summary>
+    public async Task<ProtocolAnswer> CreateAsync(int showId, CreateRequest request, string userId, CancellationToken ct)
     {
         var name = PhotoUploads.DisplayName(request.Name);
         var sha = request.Sha256?.Trim().ToLowerInvariant() ?? "";
@@ -56,19 +58,29 @@ public sealed class ResumableUploads(BackstageDbContext db, IngestService ingest
             if (existing is { } photoId) // the same bytes are in the gallery: nothing to send
                 return new(200, State: nameof(UploadState.Done), Results: [new(name, LineKind.Refused, await uploads.AlreadyHereAsync(name, showId, photoId, ct), photoId)]);
             if (await ingest.IsFullAsync(showId, ct))
-                return new(409, $"{name}: this gallery already holds {options.Value.MaxPhotosPerShow} photos, its limit");
+                return new(409, ingest.FullMessage(name));
         }
 
         var now = clock.GetUtcNow();
         var upload = new ResumableUpload
         {
             Id = Guid.NewGuid(), ShowId = showId, FileName = name, Size = request.Size, Sha256 = sha, IsArchive = archive,
-            SidecarXmp = sidecar, BatchId = request.Batch, Order = request.Order, State = UploadState.Open, CreatedAt = now, UpdatedAt = now,
+            SidecarXmp = sidecar, BatchId = request.Batch, Order = request.Order, State = UploadState.Open, CreatedBy = userId, CreatedAt = now, UpdatedAt = now,
         };
-        db.Add(upload);
+        int limit = options.Value.MaxOpenUploadsPerEditor;
+        bool refused;
         try
         {
-            await db.SaveChangesAsync(ct);
+            // Counted and inserted under a per-account lock, so parallel creates (3 per tab, on any node) cannot overshoot.
+            refused = await db.InTransactionAsync(async () =>
+            {
+                await db.Database.ExecuteSqlInterpolatedAsync($"SELECT pg_advisory_xact_lock(hashtext('resumable-uploads:' || {userId}))", ct);
+                int open = await db.Set<ResumableUpload>().CountAsync(u => u.CreatedBy == userId && (u.State == UploadState.Open || u.State == UploadState.Completing), ct);
+                if (open >= limit) return true;
+                db.Add(upload);
+                await db.SaveChangesAsync(ct);
+                return false;
+            }, ct);
         }
         catch (DbUpdateException e) when (e.IsUniqueViolation())
         {
@@ -79,6 +91,9 @@ public sealed class ResumableUploads(BackstageDbContext db, IngestService ingest
             if (open is null) return new(409, $"{name}: the same file just finished in another tab; reload to see it");
             return new(200, Id: open.Id, Offset: open.Offset, State: nameof(UploadState.Open));
         }
+        if (refused)
+            return new(429, $"{name}: not started, you already have {limit} unfinished uploads (the most one account may have open; " +
+                $"unfinished ones are dropped after {options.Value.AbandonedAfter.TotalHours:0.#} h untouched). Let them finish, or resume them, then add this file.");
         return new(201, Id: upload.Id, Offset: 0, State: nameof(UploadState.Open));
     }
 
@@ -127,23 +142,50 @@ public sealed class ResumableUploads(BackstageDbContext db, IngestService ingest
         }
     }
 
-    /// <summary>Checks that every byte arrived and the SHA-256 matches, then adds the photo (or unpacks the ZIP) once.</summary>
+    /// <summary>
+    /// Queues the completion of an upload whose bytes have all arrived: 202 with the status URL at once, whatever the
+    /// size (assembling and unpacking a camera card's ZIP outlasts any proxy's read timeout, so it runs as a job, see
+    /// <see cref="FinishAsync"/>). Exactly one call moves the upload from Open to Completing and queues the job, in one
+    /// transaction; a repeated call while it is queued or running gets the same 202, and once done the results.
+    /// </summary>
     public async Task<ProtocolAnswer> CompleteAsync(Guid id, CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
-        var stale = now - TimeSpan.FromMinutes(15);
-        // Exactly one caller moves the upload to Completing; a crashed completion may be taken over after 15 minutes.
-        int taken = await db.Set<ResumableUpload>()
-            .Where(u => u.Id == id && u.Offset == u.Size && (u.State == UploadState.Open || (u.State == UploadState.Completing && u.UpdatedAt < stale)))
-            .ExecuteUpdateAsync(s => s.SetProperty(u => u.State, UploadState.Completing).SetProperty(u => u.UpdatedAt, now), ct);
+        var queued = await db.InTransactionAsync(async () =>
+        {
+            var now = clock.GetUtcNow();
+            int taken = await db.Set<ResumableUpload>()
+                .Where(u => u.Id == id && u.Offset == u.Size && u.State == UploadState.Open)
+                .ExecuteUpdateAsync(s => s.SetProperty(u => u.State, UploadState.Completing).SetProperty(u => u.UpdatedAt, now), ct);
+            if (taken == 1)
+            {
+                queue.Enqueue(db, CompleteUploadHandler.KindName, id.ToString());
+                await db.SaveChangesAsync(ct);
+            }
+            return taken == 1;
+        }, ct);
+        if (queued) queue.Notify();
         var upload = await db.Set<ResumableUpload>().AsNoTracking().FirstOrDefaultAsync(u => u.Id == id, ct);
         if (upload is null) return new(404, "This upload is unknown or was abandoned; start it again.");
-        if (taken == 0)
+        return upload.State switch
         {
-            if (upload.State == UploadState.Open)
-                return new(409, $"{upload.FileName}: bytes from {upload.Offset} on are missing ({upload.Size - upload.Offset} of {upload.Size}); send them, then complete.", id, upload.Offset, State: upload.State.ToString());
-            return new(upload.State == UploadState.Done ? 200 : 409, upload.State == UploadState.Done ? null : "Another tab is finishing this upload.", id, upload.Offset, Results(upload), upload.State.ToString());
-        }
+            UploadState.Open => new(409, $"{upload.FileName}: bytes from {upload.Offset} on are missing ({upload.Size - upload.Offset} of {upload.Size}); send them, then complete.", id, upload.Offset, State: upload.State.ToString()),
+            UploadState.Completing => new(202, $"{upload.FileName}: all bytes are here; checking and adding it now.", id, upload.Offset, State: upload.State.ToString()),
+            _ => new(200, null, id, upload.Offset, Results(upload), upload.State.ToString()),
+        };
+    }
+
+    /// <summary>
+    /// The completion job (<see cref="CompleteUploadHandler"/>): assembles the chunks, checks size and SHA-256, hands
+    /// the file to <see cref="IngestService"/>, then marks the upload Done (or Failed) and deletes its chunks. That last
+    /// write is fenced: it happens only in a transaction where this run still holds the job's lease
+    /// (<see cref="JobQueue.HoldsLeaseAsync"/>) and the upload is still Completing, so a run that lost its lease (a
+    /// stalled node whose job another worker took over) neither marks the upload nor deletes the chunks under the other
+    /// run. Returns whether this run wrote the outcome.
+    /// </summary>
+    public async Task<bool> FinishAsync(Guid id, Job job, CancellationToken ct)
+    {
+        var upload = await db.Set<ResumableUpload>().AsNoTracking().FirstOrDefaultAsync(u => u.Id == id, ct);
+        if (upload is null || upload.State != UploadState.Completing) return false; // abandoned, or finished already
 
         var path = ScratchFile(id, "part");
         try
@@ -151,10 +193,9 @@ public sealed class ResumableUploads(BackstageDbContext db, IngestService ingest
             var (length, sha) = await AssembleAsync(id, upload.Size, path, ct);
             if (length != upload.Size || sha != upload.Sha256)
             {
-                await db.Set<ResumableUpload>().Where(u => u.Id == id).ExecuteDeleteAsync(ct);
-                await DeleteChunksAsync(id, ct);
                 log.LogWarning("Upload {Id} ({Name}) failed its check: {Length} bytes, SHA-256 {Sha}", id, upload.FileName, length, sha);
-                return new(422, $"{upload.FileName}: the bytes received do not match the file (SHA-256 differs); it was not added. Send it again.");
+                return await SettleAsync(upload, job, UploadState.Failed,
+                    [new(upload.FileName, LineKind.Refused, $"{upload.FileName}: the bytes received do not match the file (SHA-256 differs); it was not added. Send it again.")], ct);
             }
 
             List<IngestLine> lines;
@@ -162,17 +203,43 @@ public sealed class ResumableUploads(BackstageDbContext db, IngestService ingest
             await using (var file = File.OpenRead(path))
                 lines = await ingest.AddFileAsync(upload.ShowId, upload.FileName, file, new UploadExtras(upload.SidecarXmp, batch), ct);
             await ingest.FinishBatchAsync(upload.ShowId, batch, upload.Order, lines, ct);
-            var json = JsonSerializer.Serialize(lines, Json);
-            await db.Set<ResumableUpload>().Where(u => u.Id == id).ExecuteUpdateAsync(s => s
-                .SetProperty(u => u.State, UploadState.Done).SetProperty(u => u.ResultJson, json)
-                .SetProperty(u => u.SidecarXmp, (byte[]?)null).SetProperty(u => u.UpdatedAt, clock.GetUtcNow()), ct);
-            await DeleteChunksAsync(id, ct);
-            return new(200, Id: id, Offset: upload.Size, Results: lines, State: nameof(UploadState.Done));
+            return await SettleAsync(upload, job, UploadState.Done, lines, ct);
         }
         finally
         {
             TryDelete(path);
         }
+    }
+
+    /// <summary>The job gave up (its attempts are used up): the upload says so, so the browser stops waiting.</summary>
+    public async Task GiveUpAsync(Guid id, string error, CancellationToken ct)
+    {
+        var upload = await db.Set<ResumableUpload>().AsNoTracking().FirstOrDefaultAsync(u => u.Id == id, ct);
+        if (upload is null || upload.State != UploadState.Completing) return;
+        var json = JsonSerializer.Serialize(new List<IngestLine> { new(upload.FileName, LineKind.Refused, $"{upload.FileName}: could not be added ({error}); send it again.") }, Json);
+        await db.Set<ResumableUpload>().Where(u => u.Id == id && u.State == UploadState.Completing).ExecuteUpdateAsync(s => s
+            .SetProperty(u => u.State, UploadState.Failed).SetProperty(u => u.ResultJson, json)
+            .SetProperty(u => u.SidecarXmp, (byte[]?)null).SetProperty(u => u.UpdatedAt, clock.GetUtcNow()), ct);
+        await DeleteChunksAsync(id, ct);
+    }
+
+    private async Task<bool> SettleAsync(ResumableUpload upload, Job job, UploadState outcome, List<IngestLine> lines, CancellationToken ct)
+    {
+        var json = JsonSerializer.Serialize(lines, Json);
+        bool settled = await db.InTransactionAsync(async () =>
+        {
+            if (!await JobQueue.HoldsLeaseAsync(db, job, ct)) return false;
+            return await db.Set<ResumableUpload>().Where(u => u.Id == upload.Id && u.State == UploadState.Completing).ExecuteUpdateAsync(s => s
+                .SetProperty(u => u.State, outcome).SetProperty(u => u.ResultJson, json)
+                .SetProperty(u => u.SidecarXmp, (byte[]?)null).SetProperty(u => u.UpdatedAt, clock.GetUtcNow()), ct) == 1;
+        }, ct);
+        if (!settled)
+        {
+            log.LogWarning("Upload {Id} ({Name}): this completion lost its lease to another run; it leaves the outcome to that run", upload.Id, upload.FileName);
+            return false;
+        }
+        await DeleteChunksAsync(upload.Id, ct);
+        return true;
     }
 
     /// <summary>
@@ -196,7 +263,7 @@ public sealed class ResumableUploads(BackstageDbContext db, IngestService ingest
             if (gone.Contains(owner) || o.LastModified <= orphanCutoff) candidates.Add((o.Key, owner));
         }
         var owners = candidates.Select(c => c.Owner).Distinct().ToList();
-        var live = (await db.Set<ResumableUpload>().Where(u => owners.Contains(u.Id) && u.State != UploadState.Done).Select(u => u.Id).ToListAsync(ct)).ToHashSet();
+        var live = (await db.Set<ResumableUpload>().Where(u => owners.Contains(u.Id) && (u.State == UploadState.Open || u.State == UploadState.Completing)).Select(u => u.Id).ToListAsync(ct)).ToHashSet();
         foreach (var (key, owner) in candidates.Where(c => !live.Contains(c.Owner)))
             await store.DeleteAsync(key, ct);
 
@@ -288,5 +355,19 @@ public sealed class ResumableUploads(BackstageDbContext db, IngestService ingest
     private static void TryDelete(string path)
     {
         try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}
+
+/// <summary>Finishes one resumable upload (payload: its id) off the request; see <see cref="ResumableUploads.FinishAsync"/>.</summary>
+public sealed class CompleteUploadHandler(ResumableUploads uploads) : IJobHandler
+{
+    public const string KindName = "upload-complete";
+    public string Kind => KindName;
+
+    public Task RunAsync(Job job, CancellationToken ct) => uploads.FinishAsync(Guid.Parse(job.Payload), job, ct);
+
+    public async Task OnFailureAsync(Job job, string error, bool final, CancellationToken ct)
+    {
+        if (final) await uploads.GiveUpAsync(Guid.Parse(job.Payload), error, ct);
     }
 }

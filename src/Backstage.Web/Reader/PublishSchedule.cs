@@ -1,6 +1,6 @@
 using Backstage.Web.Articles;
+using Backstage.Web.Cluster;
 using Backstage.Web.Data;
-using Backstage.Web.Hosting;
 using Microsoft.EntityFrameworkCore;
 
 namespace Backstage.Web.Reader;

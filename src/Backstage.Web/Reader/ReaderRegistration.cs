@@ -1,6 +1,7 @@
 using System.IO.Compression;
-using Microsoft.AspNetCore.OutputCaching;
+using Backstage.Web.Cluster;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.AspNetCore.ResponseCompression;
 
 namespace Backstage.Web.Reader;
@@ -22,7 +23,7 @@ public static class ReaderRegistration
         services.AddScoped<IReaderImages>(sp => sp.GetRequiredService<PhotoCatalog>());
         services.AddSingleton<PublishSchedule>();
         services.AddHostedService(sp => sp.GetRequiredService<PublishSchedule>());
-        services.AddSingleton<Hosting.PublicCache>();
+        services.AddSingleton<PublicCache>();
         services.AddSingleton<PublicPageCachePolicy>();
         services.AddOutputCache(o => o.AddPolicy(PublicPageCachePolicy.Name, new LazyPolicy()));
 

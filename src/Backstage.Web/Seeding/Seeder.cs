@@ -9,7 +9,7 @@ namespace Backstage.Web.Seeding;
 
 /// <summary>Roles always; demo accounts and the demo article with its shows only when asked (Development).</summary>
 public sealed class Seeder(BackstageDbContext db, UserManager<AppUser> users, RoleManager<IdentityRole> roles, ILogger<Seeder> log,
-    Galleries.GallerySeeder galleries)
+    GallerySeeder galleries)
 {
     public const string DemoPassword = "Backstage-demo-2025";
     public const string DemoArticleSlug = "paris-fashion-week-the-coolest-backstage-moments";

@@ -3,7 +3,6 @@ using System.Net;
 using Backstage.Web.Accounts;
 using Backstage.Web.Cluster;
 using Backstage.Web.Galleries;
-using Backstage.Web.Hosting;
 using Backstage.Web.Jobs;
 using Backstage.Web.Storage;
 using Backstage.Web.Tests.Comments;
@@ -18,6 +17,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Xunit.Abstractions;
+
 using static Backstage.Web.Tests.Galleries.GalleryTestKit;
 
 namespace Backstage.Web.Tests.Cluster;
@@ -149,9 +149,10 @@ public sealed class TwoNodeTests(TwoNodes nodes, ITestOutputHelper output) : ICl
         var second = await onB.PutAsync(id, half, file[half..]); // no sticky sessions: the load balancer picked B
         Assert.Equal(HttpStatusCode.OK, second.Status);
         Assert.Equal(file.Length, second.Offset);
-        var done = await onA.CompleteAsync(id);
-
-        Assert.Equal(HttpStatusCode.OK, done.Status);
+        // Completion is a job: A answers 202, a worker on either node finishes it, the browser polls the status URL.
+        var accepted = await onA.CompleteAsync(id);
+        Assert.Equal(HttpStatusCode.Accepted, accepted.Status);
+        var done = await EventuallyAsync(() => onB.StatusAsync(id), s => s.State == "Done", "the completion job");
         Assert.Equal("ok", Assert.Single(done.Results).Kind);
         var photo = (await EventuallyAsync(() => A.PhotosAsync(show.Id), p => p.Count == 1 && p[0].Status == PhotoStatus.Ready, "rendering on B")).Single();
         Assert.Equal(ProtocolClient.Sha(file), photo.Sha256);

@@ -1,5 +1,6 @@
 using System.Net;
 using Backstage.Web.Accounts;
+using Backstage.Web.Hosting;
 using Backstage.Web.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
@@ -67,7 +68,7 @@ public sealed class OperationsTests(BackstageFactory factory) : IClassFixture<Ba
     {
         var email = $"ops-{Guid.NewGuid():N}@example.test";
         var output = new StringWriter();
-        var code = await AccountCommands.RunAsync(factory.Services, ["admin", "create", "--email", email, "--name", "Ops"],
+        var code = await OperatorCommands.RunAsync(factory.Services, ["admin", "create", "--email", email, "--name", "Ops"],
             new StringReader("from-stdin-password\n"), output);
         Assert.Equal(0, code);
         Assert.Contains($"Created admin {email}", output.ToString());
@@ -81,8 +82,8 @@ public sealed class OperationsTests(BackstageFactory factory) : IClassFixture<Ba
     public async Task The_admin_create_command_refuses_a_reader_role_and_a_short_password()
     {
         var output = new StringWriter();
-        Assert.Equal(2, await AccountCommands.RunAsync(factory.Services, ["admin", "create", "--email", "x@example.test", "--role", "Reader"], new StringReader("long-enough-pw"), output));
-        Assert.Equal(1, await AccountCommands.RunAsync(factory.Services, ["admin", "create", "--email", "y@example.test"], new StringReader("short"), output));
+        Assert.Equal(2, await OperatorCommands.RunAsync(factory.Services, ["admin", "create", "--email", "x@example.test", "--role", "Reader"], new StringReader("long-enough-pw"), output));
+        Assert.Equal(1, await OperatorCommands.RunAsync(factory.Services, ["admin", "create", "--email", "y@example.test"], new StringReader("short"), output));
         Assert.Contains("at least 10", output.ToString());
         Assert.Null(await factory.WithScopeAsync(sp => sp.GetRequiredService<UserManager<AppUser>>().FindByEmailAsync("y@example.test")));
     }

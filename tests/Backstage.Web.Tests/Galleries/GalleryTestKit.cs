@@ -48,6 +48,14 @@ public class GalleryFactory : BackstageFactory
         return n;
     }
 
+    /// <summary>Runs due jobs of one kind until none is left (e.g. upload completions without the renders they queue).</summary>
+    public async Task<int> DrainKindAsync(string kind, string worker = "test-worker")
+    {
+        int n = 0;
+        while (await Queue.RunOnceAsync(worker, kind: kind)) n++;
+        return n;
+    }
+
     /// <summary>A live (Published) show unless told otherwise.</summary>
     public async Task<Show> CreateShowAsync(string designer = "Dior", ShowStatus status = ShowStatus.Published)
     {

@@ -20,7 +20,7 @@ public sealed class IngestTests(IngestFactory factory) : IClassFixture<IngestFac
     {
         var show = await factory.CreateShowAsync();
         var form = await factory.ClientAsync(Roles.Editor);
-        return (new ProtocolClient(form, show.Id), form, show.Id);
+        return (ProtocolClient.For(factory, form, show.Id), form, show.Id);
     }
 
     private static byte[] Shot(int seed, string when, string artist = "") =>
@@ -161,6 +161,44 @@ public sealed class IngestTests(IngestFactory factory) : IClassFixture<IngestFac
     }
 
     [Fact]
+    public async Task A_Zip64_declaring_millions_of_entries_is_refused_from_its_end_record_before_its_directory_is_read()
+    {
+        var (client, _, showId) = await StartAsync();
+        // Only the end records, written by hand: a Zip64 end record declaring 5,000,000 entries, its locator, and the
+        // classic end record saying "see Zip64" (0xFFFF). Its central directory (offset 0, 5 GB long) is not even there.
+        using var ms = new MemoryStream();
+        var w = new BinaryWriter(ms);
+        w.Write(0x06064b50u); w.Write(44UL); w.Write((ushort)45); w.Write((ushort)45); w.Write(0u); w.Write(0u);
+        w.Write(5_000_000UL); w.Write(5_000_000UL); w.Write(5_000_000_000UL); w.Write(0UL);
+        w.Write(0x07064b50u); w.Write(0u); w.Write(0UL); w.Write(1u);
+        w.Write(0x06054b50u); w.Write((ushort)0); w.Write((ushort)0); w.Write((ushort)0xFFFF); w.Write((ushort)0xFFFF);
+        w.Write(0xFFFFFFFFu); w.Write(0xFFFFFFFFu); w.Write((ushort)0);
+        w.Flush();
+
+        var done = await client.UploadAsync("card.zip", ms.ToArray());
+
+        var line = Assert.Single(done.Results);
+        Assert.Equal("refused", line.Kind);
+        Assert.Equal("card.zip: refused as a possible zip bomb: its directory declares 5000000 entries, more than the 5000 allowed. Nothing was unpacked.", line.Message);
+        Assert.Empty(await factory.PhotosAsync(showId));
+    }
+
+    [Fact]
+    public async Task The_gallery_pages_upload_form_keeps_to_the_per_show_maximum_too()
+    {
+        var (client, form, showId) = await StartAsync();
+        for (int i = 0; i < IngestFactory.MaxPhotosPerShow - 1; i++)
+            Assert.Equal("ok", Assert.Single((await client.UploadAsync($"IMG_{i:0000}.JPG", Jpeg(300 + i, 120, 80))).Results).Kind);
+
+        // One place is left: the first file takes it, the second is refused by name with the reason.
+        var page = await UploadAndShowAsync(form, showId, ("last-place.jpg", Jpeg(400, 120, 80)), ("one-too-many.jpg", Jpeg(401, 120, 80)));
+
+        Assert.Equal(IngestFactory.MaxPhotosPerShow, (await factory.PhotosAsync(showId)).Count);
+        Assert.Equal($"one-too-many.jpg: this gallery already holds {IngestFactory.MaxPhotosPerShow} photos, its limit; it was not added",
+            page.QuerySelector(".upload-results .refused")!.TextContent.Trim());
+    }
+
+    [Fact]
     public async Task The_no_JavaScript_form_takes_photos_a_ZIP_and_a_sidecar_in_one_post()
     {
         var (_, form, showId) = await StartAsync();
@@ -260,7 +298,7 @@ public sealed class IngestTests(IngestFactory factory) : IClassFixture<IngestFac
         var none = await form.PostFormAsync(ProtocolClient.UploadPage(showId), [new("PresetId", presetId)], ProtocolClient.UploadPage(showId) + "?handler=preset");
         Assert.Contains("Select the photos to credit first", await none.Content.ReadAsStringAsync());
         var other = await factory.CreateShowAsync("Rochas");
-        var outsider = Assert.Single((await new ProtocolClient(form, other.Id).UploadAsync("x.jpg", Jpeg(59))).Results).PhotoId!.Value;
+        var outsider = Assert.Single((await ProtocolClient.For(factory, form, other.Id).UploadAsync("x.jpg", Jpeg(59))).Results).PhotoId!.Value;
         var applied = await form.PostFormAsync(ProtocolClient.UploadPage(showId),
             [new("PresetId", presetId), new("Selected", photos[1].Id.ToString()), new("Selected", photos[2].Id.ToString()), new("Selected", outsider.ToString())],
             ProtocolClient.UploadPage(showId) + "?handler=preset");

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Backstage.Web.Accounts;
 using Backstage.Web.Galleries;
 using Backstage.Web.Ingest;
+using Backstage.Web.Jobs;
 using Backstage.Web.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,7 +20,7 @@ public sealed class ResumableUploadTests(IngestFactory factory) : IClassFixture<
     private async Task<(ProtocolClient Client, int ShowId)> StartAsync()
     {
         var show = await factory.CreateShowAsync();
-        return (new ProtocolClient(await factory.ClientAsync(Roles.Editor), show.Id), show.Id);
+        return (ProtocolClient.For(factory, await factory.ClientAsync(Roles.Editor), show.Id), show.Id);
     }
 
     private static byte[] BigJpeg(int seed)
@@ -35,6 +36,73 @@ public sealed class ResumableUploadTests(IngestFactory factory) : IClassFixture<
         var chunks = new List<(string, long)>();
         await foreach (var o in factory.Store.ListAsync(MediaKeys.IngestChunksOf(id), CancellationToken.None)) chunks.Add((o.Key, o.Bytes));
         return chunks;
+    }
+
+    private Task<int> CompletionJobsAsync(Guid id) => factory.WithDbAsync(db =>
+        db.Set<Job>().CountAsync(j => j.Kind == CompleteUploadHandler.KindName && j.Payload == id.ToString()));
+
+    private Task<ResumableUpload> UploadRowAsync(Guid id) => factory.WithDbAsync(db => db.Set<ResumableUpload>().AsNoTracking().SingleAsync(u => u.Id == id));
+
+    /// <summary>Create and send every chunk, without completing.</summary>
+    private static async Task<Guid> SendAllAsync(ProtocolClient client, string name, byte[] file)
+    {
+        var id = (await client.CreateAsync(name, file)).Id!.Value;
+        for (long at = 0; at < file.Length; at += Chunk)
+            Assert.Equal(HttpStatusCode.OK, (await client.PutAsync(id, at, file[(int)at..(int)Math.Min(file.Length, at + Chunk)])).Status);
+        return id;
+    }
+
+    [Fact]
+    public async Task Complete_answers_202_at_once_and_the_upload_becomes_Done_through_the_job()
+    {
+        var (client, showId) = await StartAsync();
+        var file = BigJpeg(21);
+        var id = await SendAllAsync(client, "IMG_0021.JPG", file);
+
+        // The request only queues the work: nothing is assembled or added while it is answered.
+        var accepted = await client.CompleteAsync(id);
+        Assert.Equal(HttpStatusCode.Accepted, accepted.Status);
+        Assert.Equal("Completing", accepted.State);
+        Assert.Equal("IMG_0021.JPG: all bytes are here; checking and adding it now.", accepted.Message);
+        Assert.Empty(await factory.PhotosAsync(showId));
+        var polled = await client.SendAsync(HttpMethod.Get, accepted.StatusUrl!, null);
+        Assert.Equal((HttpStatusCode.OK, "Completing"), (polled.Status, polled.State));
+
+        Assert.Equal(1, await factory.DrainKindAsync(CompleteUploadHandler.KindName));
+        var done = await client.SendAsync(HttpMethod.Get, accepted.StatusUrl!, null);
+        Assert.Equal("Done", done.State);
+        Assert.Equal("ok", Assert.Single(done.Results).Kind);
+        Assert.Equal(ProtocolClient.Sha(file), Assert.Single(await factory.PhotosAsync(showId)).Sha256);
+        Assert.Empty(await ChunksAsync(id));
+    }
+
+    [Fact]
+    public async Task A_completion_that_lost_its_lease_neither_marks_the_upload_Done_nor_deletes_its_chunks()
+    {
+        var (client, showId) = await StartAsync();
+        var file = BigJpeg(22);
+        var id = await SendAllAsync(client, "IMG_0022.JPG", file);
+        Assert.Equal(HttpStatusCode.Accepted, (await client.CompleteAsync(id)).Status);
+
+        // Worker A claims the completion, stalls past its lease, and worker B takes the job over.
+        var stale = (await factory.Queue.ClaimAsync("worker-a", kind: CompleteUploadHandler.KindName))!;
+        await factory.WithDbAsync(db => db.Database.ExecuteSqlInterpolatedAsync($"UPDATE jobs SET lease_until = now() - interval '1 minute' WHERE id = {stale.Id}"));
+        var current = (await factory.Queue.ClaimAsync("worker-b", kind: CompleteUploadHandler.KindName))!;
+        Assert.Equal(stale.Id, current.Id);
+
+        // A wakes up and finishes its run: its outcome is not written and the chunks B is reading stay.
+        var chunks = await ChunksAsync(id);
+        Assert.False(await factory.WithScopeAsync(sp => sp.GetRequiredService<ResumableUploads>().FinishAsync(id, stale, CancellationToken.None)));
+        var row = await UploadRowAsync(id);
+        Assert.Equal((UploadState.Completing, null), (row.State, row.ResultJson));
+        Assert.Equal(chunks, await ChunksAsync(id));
+
+        // B, which holds the lease, finishes it (the photo A added is found again, not added twice).
+        await factory.Queue.RunClaimedAsync(current, "worker-b");
+        Assert.Equal(UploadState.Done, (await UploadRowAsync(id)).State);
+        Assert.Single(await factory.PhotosAsync(showId));
+        Assert.Empty(await ChunksAsync(id));
+        Assert.Equal(JobState.Succeeded, (await factory.WithDbAsync(db => db.Set<Job>().AsNoTracking().SingleAsync(j => j.Id == current.Id))).State);
     }
 
     private string OriginalPath(string sha) => Path.Combine(factory.MediaRoot, "originals", sha[..2], sha[2..4], sha);
@@ -63,9 +131,10 @@ public sealed class ResumableUploadTests(IngestFactory factory) : IClassFixture<
         Assert.Equal(Chunk, status.OffsetHeader);
         for (long at = status.Offset!.Value; at < file.Length; at += Chunk)
             Assert.Equal(HttpStatusCode.OK, (await client.PutAsync(id, at, file[(int)at..(int)Math.Min(file.Length, at + Chunk)])).Status);
-        var done = await client.CompleteAsync(id);
+        var done = await client.CompleteAndWaitAsync(id);
 
         Assert.Equal(HttpStatusCode.OK, done.Status);
+        Assert.Equal("Done", done.State);
         var line = Assert.Single(done.Results);
         Assert.Equal("ok", line.Kind);
         var photo = Assert.Single(await factory.PhotosAsync(showId));
@@ -101,7 +170,7 @@ public sealed class ResumableUploadTests(IngestFactory factory) : IClassFixture<
     }
 
     [Fact]
-    public async Task Bytes_that_do_not_match_the_declared_SHA256_are_refused_and_the_upload_dropped()
+    public async Task Bytes_that_do_not_match_the_declared_SHA256_are_refused_and_their_chunks_dropped()
     {
         var (client, showId) = await StartAsync();
         var file = Jpeg(3);
@@ -110,12 +179,16 @@ public sealed class ResumableUploadTests(IngestFactory factory) : IClassFixture<
         for (long at = 0; at < file.Length; at += Chunk)
             await client.PutAsync(id, at, file[(int)at..(int)Math.Min(file.Length, at + Chunk)]);
 
-        var done = await client.CompleteAsync(id);
+        var done = await client.CompleteAndWaitAsync(id);
 
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, done.Status);
-        Assert.Contains("SHA-256 differs", done.Message);
+        Assert.Equal("Failed", done.State);
+        var refused = Assert.Single(done.Results);
+        Assert.Equal("refused", refused.Kind);
+        Assert.Equal("IMG_0003.JPG: the bytes received do not match the file (SHA-256 differs); it was not added. Send it again.", refused.Message);
         Assert.Empty(await factory.PhotosAsync(showId));
-        Assert.Equal(HttpStatusCode.NotFound, (await client.StatusAsync(id)).Status);
+        Assert.Empty(await ChunksAsync(id));
+        // The same file sent again starts a new upload.
+        Assert.Equal(HttpStatusCode.Created, (await client.CreateAsync("IMG_0003.JPG", file)).Status);
     }
 
     [Fact]
@@ -140,7 +213,7 @@ public sealed class ResumableUploadTests(IngestFactory factory) : IClassFixture<
     public async Task Two_tabs_sending_the_same_file_share_one_upload_and_add_one_photo()
     {
         var (tab1, showId) = await StartAsync();
-        var tab2 = new ProtocolClient(await factory.ClientAsync(Roles.Editor), showId);
+        var tab2 = ProtocolClient.For(factory, await factory.ClientAsync(Roles.Editor), showId);
         var file = BigJpeg(6);
         var a = await tab1.CreateAsync("IMG_0006.JPG", file);
         var b = await tab2.CreateAsync("IMG_0006.JPG", file);
@@ -154,13 +227,19 @@ public sealed class ResumableUploadTests(IngestFactory factory) : IClassFixture<
 
         for (long at = Chunk; at < file.Length; at += Chunk)
             await tab2.PutAsync(id, at, file[(int)at..(int)Math.Min(file.Length, at + Chunk)]);
+        // Both tabs complete at once: both are told it is being finished (no 409), and one completion job is queued.
         var done = await Task.WhenAll(tab1.CompleteAsync(id), tab2.CompleteAsync(id));
-        Assert.Contains(done, d => d.Status == HttpStatusCode.OK && d.Results.Count == 1 && d.Results[0].Kind == "ok");
+        Assert.All(done, d => Assert.Equal((HttpStatusCode.Accepted, "Completing", $"/studio/ingest/uploads/{id}"), (d.Status, d.State, d.StatusUrl)));
+        Assert.Equal(HttpStatusCode.Accepted, (await tab1.CompleteAsync(id)).Status);
+        Assert.Equal(1, await CompletionJobsAsync(id));
+        Assert.Equal(1, await factory.DrainKindAsync(CompleteUploadHandler.KindName));
         var photo = Assert.Single(await factory.PhotosAsync(showId));
 
         // Later, the other tab (or a retry) reads the same answer; a new upload of the same bytes is answered at once.
         var again = await tab1.CompleteAsync(id);
+        Assert.Equal((HttpStatusCode.OK, "Done"), (again.Status, again.State));
         Assert.Equal(photo.Id, Assert.Single(again.Results).PhotoId);
+        Assert.Equal(1, await CompletionJobsAsync(id));
         var dup = await tab2.CreateAsync("copy-of-IMG_0006.JPG", file);
         Assert.Equal(HttpStatusCode.OK, dup.Status);
         Assert.Null(dup.Id);
@@ -263,7 +342,7 @@ public sealed class ResumableUploadTests(IngestFactory factory) : IClassFixture<
     }
 
     [Fact]
-    public async Task The_per_show_maximum_is_the_only_count_limit()
+    public async Task The_per_show_maximum_refuses_the_next_file_by_name()
     {
         var (client, showId) = await StartAsync();
         for (int i = 0; i < IngestFactory.MaxPhotosPerShow; i++)
@@ -271,6 +350,31 @@ public sealed class ResumableUploadTests(IngestFactory factory) : IClassFixture<
         var over = await client.CreateAsync("one-more.jpg", Jpeg(999, 120, 80));
         Assert.Equal(HttpStatusCode.Conflict, over.Status);
         Assert.Contains($"already holds {IngestFactory.MaxPhotosPerShow} photos", over.Message);
+    }
+
+    [Fact]
+    public async Task An_editor_may_keep_only_so_many_unfinished_uploads_open_at_once()
+    {
+        var (client, showId) = await StartAsync();
+        const int max = IngestFactory.MaxOpenUploadsPerEditor;
+        // Started in parallel (as 3 per tab and several tabs do): exactly the allowance is taken, never more.
+        var started = await Task.WhenAll(Enumerable.Range(0, max + 2).Select(i => client.CreateAsync($"IMG_{500 + i}.JPG", Jpeg(500 + i, 120, 80))));
+        Assert.Equal(max, started.Count(a => a.Status == HttpStatusCode.Created));
+        var refused = started.Where(a => a.Status == HttpStatusCode.TooManyRequests).ToList();
+        Assert.Equal(2, refused.Count);
+        Assert.All(refused, r => Assert.Matches($@"^IMG_5\d\d\.JPG: not started, you already have {max} unfinished uploads \(the most one account may have open; unfinished ones are dropped after 24 h untouched\)\. Let them finish, or resume them, then add this file\.$", r.Message));
+
+        // Another editor is not held back by this one's uploads.
+        var other = ProtocolClient.For(factory, await factory.ClientAsync(Roles.Editor), showId);
+        Assert.Equal(HttpStatusCode.Created, (await other.CreateAsync("IMG_0600.JPG", Jpeg(600, 120, 80))).Status);
+
+        // Once one of them finishes, a place is free again.
+        var first = started.First(a => a.Status == HttpStatusCode.Created);
+        var name = (await UploadRowAsync(first.Id!.Value)).FileName;
+        var bytes = Jpeg(int.Parse(name[4..7]), 120, 80);
+        Assert.Equal(HttpStatusCode.OK, (await client.PutAsync(first.Id!.Value, 0, bytes)).Status);
+        Assert.Equal("Done", (await client.CompleteAndWaitAsync(first.Id!.Value)).State);
+        Assert.Equal(HttpStatusCode.Created, (await client.CreateAsync("IMG_0700.JPG", Jpeg(700, 120, 80))).Status);
     }
 
     /// <summary>Sends the first <paramref name="cutAfter"/> bytes, then fails as a dropped connection does.</summary>

@@ -35,7 +35,7 @@ public sealed class NamesAndPasswordsTests(BackstageFactory factory) : IClassFix
     public void The_common_list_the_demo_and_the_test_passwords_are_as_expected()
     {
         Assert.Contains("most common passwords", PasswordStrength.Check("football1"));
-        Assert.Null(PasswordStrength.Check(Seeding.Seeder.DemoPassword));
+        Assert.Null(PasswordStrength.Check(Backstage.Web.Seeding.Seeder.DemoPassword));
         Assert.Null(PasswordStrength.Check(BackstageFactory.Password));
         Assert.NotNull(PasswordStrength.Check("nadia-nadia-2025", "nadia@example.test", "Nadia"));
     }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using System.Xml.Linq;
+using Backstage.Web.Cluster;
 using Backstage.Web.Galleries;
 using Backstage.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -74,7 +75,7 @@ public sealed class PhotoPagesTests(BackstageFactory factory) : IClassFixture<Ba
         Assert.Equal(HttpStatusCode.NotFound, (await factory.Anonymous().GetAsync($"/shows/{show.Slug}/photos/{photos[0].Position + 7}")).StatusCode);
 
         await factory.WithDbAsync(db => db.Set<Photo>().Where(p => p.ShowId == show.Id).ExecuteUpdateAsync(s => s.SetProperty(p => p.PublishedAt, (DateTimeOffset?)null)));
-        await factory.WithScopeAsync(async sp => { await sp.GetRequiredService<Backstage.Web.Hosting.PublicCache>().InvalidateAsync(default); return 0; });
+        await factory.WithScopeAsync(async sp => { await sp.GetRequiredService<Backstage.Web.Cluster.PublicCache>().InvalidateAsync(default); return 0; });
 
         Assert.Equal(HttpStatusCode.NotFound, (await factory.Anonymous().GetAsync($"/shows/{show.Slug}/photos/{photos[0].Position}")).StatusCode);
         var sitemap = await factory.Anonymous().GetStringAsync("/sitemap.xml");

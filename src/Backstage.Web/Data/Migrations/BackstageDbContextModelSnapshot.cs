@@ -799,6 +799,10 @@ namespace Backstage.Web.Data.Migrations
                         .HasColumnType("character varying(16)")
                         .HasColumnName("dominant_color");
 
+                    b.Property<bool>("EditorialOnly")
+                        .HasColumnType("boolean")
+                        .HasColumnName("editorial_only");
+
                     b.Property<string>("ExifCopyright")
                         .HasMaxLength(300)
                         .HasColumnType("character varying(300)")
@@ -832,6 +836,18 @@ namespace Backstage.Web.Data.Migrations
                         .HasColumnType("character varying(2000)")
                         .HasColumnName("last_error");
 
+                    b.Property<bool>("NoSocial")
+                        .HasColumnType("boolean")
+                        .HasColumnName("no_social");
+
+                    b.Property<bool>("NotInNewsletters")
+                        .HasColumnType("boolean")
+                        .HasColumnName("not_in_newsletters");
+
+                    b.Property<bool>("NotInSearch")
+                        .HasColumnType("boolean")
+                        .HasColumnName("not_in_search");
+
                     b.Property<long>("OriginalBytes")
                         .HasColumnType("bigint")
                         .HasColumnName("original_bytes");
@@ -859,6 +875,22 @@ namespace Backstage.Web.Data.Migrations
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)")
                         .HasColumnName("rendered_focal_key");
+
+                    b.Property<string>("RightsCategory")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)")
+                        .HasColumnName("rights_category");
+
+                    b.Property<string>("RightsNote")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("rights_note");
+
+                    b.Property<string>("RightsSource")
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)")
+                        .HasColumnName("rights_source");
 
                     b.Property<string>("Sha256")
                         .IsRequired()
@@ -896,9 +928,26 @@ namespace Backstage.Web.Data.Migrations
                         .HasColumnType("character varying(256)")
                         .HasColumnName("taken_down_by");
 
+                    b.Property<DateTimeOffset?>("UnpublishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("unpublished_at");
+
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
+
+                    b.Property<string>("UsageTerms")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("usage_terms");
+
+                    b.Property<DateTimeOffset?>("ValidFrom")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("valid_from");
+
+                    b.Property<DateTimeOffset?>("ValidUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("valid_until");
 
                     b.Property<uint>("Version")
                         .IsConcurrencyToken()
@@ -906,12 +955,20 @@ namespace Backstage.Web.Data.Migrations
                         .HasColumnType("xid")
                         .HasColumnName("xmin");
 
+                    b.Property<string>("WebStatement")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("web_statement");
+
                     b.Property<int>("Width")
                         .HasColumnType("integer")
                         .HasColumnName("width");
 
                     b.HasKey("Id")
                         .HasName("pk_photos");
+
+                    b.HasIndex("ValidUntil")
+                        .HasDatabaseName("ix_photos_valid_until");
 
                     b.HasIndex("ShowId", "Position")
                         .HasDatabaseName("ix_photos_show_id_position");
@@ -1076,6 +1133,11 @@ namespace Backstage.Web.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<string>("CreatedBy")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("created_by");
+
                     b.Property<string>("FileName")
                         .IsRequired()
                         .HasMaxLength(255)
@@ -1134,6 +1196,9 @@ namespace Backstage.Web.Data.Migrations
 
                     b.HasIndex("UpdatedAt")
                         .HasDatabaseName("ix_resumable_uploads_updated_at");
+
+                    b.HasIndex("CreatedBy", "State")
+                        .HasDatabaseName("ix_resumable_uploads_created_by_state");
 
                     b.HasIndex("ShowId", "Sha256", "Size")
                         .IsUnique()

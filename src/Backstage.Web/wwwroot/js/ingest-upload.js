@@ -222,14 +222,26 @@
     });
   }
 
+  // The server finishes the file as a job: complete answers 202 with the status URL, polled until Done or Failed.
   function complete(item, attempt) {
     show(item, 'Checking on the server');
     return request('POST', '/studio/ingest/uploads/' + item.id + '/complete').then(function (r) {
-      if (r.status === 200 && r.json.state === 'Done') return finish(item, r.json.results);
-      if (r.status === 409 && r.json.state === 'Completing') return wait(1500).then(function () { return complete(item, attempt); });
+      if (r.status === 200 && (r.json.state === 'Done' || r.json.state === 'Failed')) return finish(item, r.json.results);
+      if (r.status === 202) return poll(item, r.json.statusUrl || '/studio/ingest/uploads/' + item.id, 0);
       if (r.status === 409 && typeof r.json.offset === 'number') return sendFrom(item, r.json.offset, 0);
       if (r.status === 0 || r.status >= 500) return recover(item, attempt).then(function () { return complete(item, attempt + 1); });
       fail(item, r.json.message ? r.json.message.replace(item.name + ': ', '') : 'refused (' + r.status + ')');
+    });
+  }
+
+  function poll(item, url, attempt) {
+    show(item, 'Adding to the gallery');
+    return wait(Math.min(5000, 1000 + 250 * attempt)).then(function () { return request('GET', url); }).then(function (r) {
+      if (r.status === 200 && (r.json.state === 'Done' || r.json.state === 'Failed')) return finish(item, r.json.results);
+      if (r.status === 200) return poll(item, url, attempt + 1);
+      if (r.status === 404) { item.id = null; return sendFrom(item, 0, 0); }
+      if (r.status === 0 || r.status >= 500) return whenOnline().then(function () { return poll(item, url, attempt + 1); });
+      fail(item, r.json.message || 'refused (' + r.status + ')');
     });
   }
 

@@ -1,4 +1,5 @@
 using Backstage.Web.Articles;
+using Backstage.Web.Cluster;
 using Backstage.Web.Data;
 using Backstage.Web.Studio;
 using DiffPlex.DiffBuilder;
@@ -14,7 +15,7 @@ namespace Backstage.Web.Areas.Studio.Pages.Articles;
 /// side, rendered on the server and HTML-encoded by Razor); "Restore" saves an older revision as a new one (the
 /// article's optimistic concurrency still applies: a restore over a newer save than the one shown is refused).
 /// </summary>
-public sealed class HistoryModel(BackstageDbContext db, SiteTime time, Hosting.PublicCache publicCache) : PageModel
+public sealed class HistoryModel(BackstageDbContext db, SiteTime time, PublicCache publicCache) : PageModel
 {
     public Article Article { get; private set; } = null!;
     public IReadOnlyList<ArticleRevision> Revisions { get; private set; } = [];

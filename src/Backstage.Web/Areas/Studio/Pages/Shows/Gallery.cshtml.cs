@@ -3,6 +3,7 @@ using System.Globalization;
 using Backstage.Web.Data;
 using Backstage.Web.Galleries;
 using Backstage.Web.Hosting;
+using Backstage.Web.Ingest;
 using Backstage.Web.Shows;
 using Backstage.Web.Studio;
 using Microsoft.AspNetCore.Mvc;
@@ -19,7 +20,7 @@ namespace Backstage.Web.Areas.Studio.Pages.Shows;
 /// the photos that need work. Only the fields of <see cref="PhotoInput"/> bind; photos of other shows are ignored.
 /// </summary>
 [UploadLimits]
-public sealed class GalleryModel(BackstageDbContext db, PhotoUploads uploads, GalleryEditor editor, Takedown takedown,
+public sealed class GalleryModel(BackstageDbContext db, PhotoUploads uploads, IngestService ingest, GalleryEditor editor, Takedown takedown,
     TimeProvider clock) : PageModel
 {
     public static readonly (string Value, string Label)[] Filters =
@@ -124,6 +125,11 @@ public sealed class GalleryModel(BackstageDbContext db, PhotoUploads uploads, Ga
         var results = new List<UploadOutcome>();
         foreach (var file in files)
         {
+            if (await ingest.IsFullAsync(id, ct))
+            {
+                results.Add(new UploadOutcome(PhotoUploads.DisplayName(file.FileName), false, ingest.FullMessage(file.FileName)));
+                continue;
+            }
             await using var stream = file.OpenReadStream();
             results.Add(await uploads.AddAsync(id, file.FileName, stream, ct));
         }
@@ -209,11 +215,7 @@ public sealed class GalleryModel(BackstageDbContext db, PhotoUploads uploads, Ga
         return RedirectToPage(new { id, filter = Filter });
     }
 
-    public string? ThumbUrl(Photo p)
-    {
-        var r = p.Renditions.Where(r => r.Spec.StartsWith('w') && r.Spec.EndsWith(".jpg", StringComparison.Ordinal)).OrderBy(r => r.Width).FirstOrDefault();
-        return r is null ? null : MediaEndpoints.Url(p.Id, r.Spec);
-    }
+    public string? ThumbUrl(Photo p) => MediaUrls.Origin(p).Thumbnail()?.Url;
 
     public static string Human(long bytes) => bytes >= 1024 * 1024
         ? (bytes / (1024.0 * 1024.0)).ToString("0.#", CultureInfo.InvariantCulture) + " MB"

@@ -1,12 +1,12 @@
 using System.Globalization;
 using Backstage.Web.Accounts;
-using Backstage.Web.Comments;
 using Backstage.Web.Data;
+using Backstage.Web.Email;
 using Backstage.Web.Jobs;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
-namespace Backstage.Web.Email;
+namespace Backstage.Web.Comments;
 
 /// <summary>
 /// The admins' daily moderation digest. One "moderation-digest" job per day (payload: the date), due at 08:00 site time.

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.OutputCaching;
 
-namespace Backstage.Web.Hosting;
+namespace Backstage.Web.Cluster;
 
 /// <summary>
 /// The one way to make readers see a change: every save that readers can see calls <see cref="InvalidateAsync"/>
@@ -12,7 +12,7 @@ public sealed class PublicCache
 {
     private readonly IOutputCacheStore cache;
 
-    public PublicCache(IOutputCacheStore cache, Cluster.ClusterEvictions evictions)
+    public PublicCache(IOutputCacheStore cache, ClusterEvictions evictions)
     {
         this.cache = cache;
         evictions.Evicted += tag =>

@@ -1,10 +1,11 @@
 using Backstage.Media;
 using Backstage.Web.Data;
+using Backstage.Web.Galleries;
 using Backstage.Web.Jobs;
 using Backstage.Web.Shows;
 using Microsoft.EntityFrameworkCore;
 
-namespace Backstage.Web.Galleries;
+namespace Backstage.Web.Seeding;
 
 /// <summary>
 /// Development demo: a few generated "photographs" per show (camera-like sizes, different per show), with alt text,
@@ -50,7 +51,7 @@ public sealed class GallerySeeder(BackstageDbContext db, PhotoUploads uploads, J
     {
         var show = await db.Shows.AsNoTracking().FirstOrDefaultAsync(s => s.Id == showId, ct);
         if (show is null) return;
-        int demoIndex = Array.FindIndex(Seeding.Seeder.DemoShows, d => d.Slug == show.Slug);
+        int demoIndex = Array.FindIndex(Seeder.DemoShows, d => d.Slug == show.Slug);
         int s = demoIndex < 0 ? showId : demoIndex;
         var tmp = Path.Combine(Path.GetTempPath(), "backstage-demo-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(tmp);
@@ -72,6 +73,7 @@ public sealed class GallerySeeder(BackstageDbContext db, PhotoUploads uploads, J
                     .SetProperty(p => p.AltText, $"{moment}, backstage at {show.Designer}.")
                     .SetProperty(p => p.Caption, $"{moment}. Backstage at {show.Designer}, {show.Season}.")
                     .SetProperty(p => p.Credit, Photographers[(s + i) % Photographers.Length])
+                    .SetProperty(p => p.RightsCategory, RightsCategory.Staff)
                     .SetProperty(p => p.Agency, i % 2 == 0 ? "Backstage Pictures" : null)
                     .SetProperty(p => p.PublishedAt, clock.GetUtcNow()), ct); // demo photos pass the gate: published
             }
@@ -80,9 +82,9 @@ public sealed class GallerySeeder(BackstageDbContext db, PhotoUploads uploads, J
         {
             try { Directory.Delete(tmp, recursive: true); } catch (IOException) { }
         }
-        if (demoIndex >= 0 && demoIndex + 1 < Seeding.Seeder.DemoShows.Length)
+        if (demoIndex >= 0 && demoIndex + 1 < Seeder.DemoShows.Length)
         {
-            var nextSlug = Seeding.Seeder.DemoShows[demoIndex + 1].Slug;
+            var nextSlug = Seeder.DemoShows[demoIndex + 1].Slug;
             var next = await db.Shows.Where(x => x.Slug == nextSlug).Select(x => (int?)x.Id).FirstOrDefaultAsync(ct);
             if (next is not null && !await db.Set<Photo>().AnyAsync(p => p.ShowId == next, ct))
             {

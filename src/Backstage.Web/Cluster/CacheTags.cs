@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Backstage.Web.Hosting;
+namespace Backstage.Web.Cluster;
 
 /// <summary>
 /// Eviction tags. Every public page is cached under <see cref="Public"/>; anything that changes what readers see (an

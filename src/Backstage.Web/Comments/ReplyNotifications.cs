@@ -1,11 +1,11 @@
 using System.Globalization;
 using Backstage.Web.Accounts;
-using Backstage.Web.Comments;
 using Backstage.Web.Data;
+using Backstage.Web.Email;
 using Backstage.Web.Jobs;
 using Microsoft.EntityFrameworkCore;
 
-namespace Backstage.Web.Email;
+namespace Backstage.Web.Comments;
 
 /// <summary>
 /// "Email me when someone replies": posting a reply, or approving a held one, queues a "reply-notification" job;
