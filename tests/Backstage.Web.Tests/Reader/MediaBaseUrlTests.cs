@@ -3,6 +3,7 @@ using AngleSharp.Html.Dom;
 using AngleSharp.Html.Parser;
 using Backstage.Web.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.EntityFrameworkCore;
 
 namespace Backstage.Web.Tests.Reader;
 
@@ -23,7 +24,7 @@ public abstract class MediaBaseUrlTests(BackstageFactory factory, string pagePre
         doc.QuerySelector($"meta[property='{key}'], meta[name='{key}']")?.GetAttribute("content");
 
     /// <summary>Every URL in src and srcset of the page's pictures.</summary>
-    private static List<string> PictureUrls(IHtmlDocument doc) =>
+    protected static List<string> PictureUrls(IHtmlDocument doc) =>
         doc.QuerySelectorAll("picture source, picture img")
             .SelectMany(e => (e.GetAttribute("srcset") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(c => c.Trim().Split(' ')[0])
                 .Concat(e.GetAttribute("src") is { } src ? [src] : []))
@@ -75,6 +76,29 @@ public sealed class CdnMediaTests(CdnMediaTests.Factory factory) : MediaBaseUrlT
 
     [Fact]
     public Task With_a_media_CDN_every_public_media_URL_is_on_it() => Pages_and_sitemap_point_media_where_configured();
+
+    /// <summary>
+    /// An editor's view of a photo readers cannot see yet: the CDN has no cookie, would get a 404 and could keep it past
+    /// go-live, so nothing on that page (pictures, og:image, JSON-LD, share links) may point at it.
+    /// </summary>
+    [Fact]
+    public async Task An_editors_preview_of_an_unpublished_photo_has_no_CDN_URL()
+    {
+        var show = await factory.ShowAsync($"Cdn Preview {ReaderData.Word()}");
+        var photos = await ReaderPhotos.AddPublishedPhotosAsync(factory, show, 1);
+        await factory.WithDbAsync(db => db.Set<Backstage.Web.Galleries.Photo>().Where(p => p.Id == photos[0].Id)
+            .ExecuteUpdateAsync(s => s.SetProperty(p => p.PublishedAt, (DateTimeOffset?)null)));
+        var path = $"/shows/{show.Slug}/photos/{photos[0].Position}";
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await factory.Anonymous().GetAsync(path)).StatusCode);
+
+        var editor = await factory.ClientAsync(Backstage.Web.Accounts.Roles.Editor);
+        var response = await editor.Http.GetAsync(path);
+        response.EnsureSuccessStatusCode();
+        var html = await response.Content.ReadAsStringAsync();
+        var urls = PictureUrls(new HtmlParser().ParseDocument(html));
+        Assert.Contains(urls, u => u.StartsWith($"/media/{photos[0].Id}/", StringComparison.Ordinal));
+        Assert.DoesNotContain("cdn.example", html, StringComparison.Ordinal);
+    }
 }
 
 public sealed class OriginMediaTests(OriginMediaTests.Factory factory) : MediaBaseUrlTests(factory, "", SiteUrl, null), IClassFixture<OriginMediaTests.Factory>

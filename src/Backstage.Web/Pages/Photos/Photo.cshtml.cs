@@ -18,8 +18,10 @@ namespace Backstage.Web.Pages.Photos;
 /// </summary>
 [AllowAnonymous]
 [OutputCache(PolicyName = PublicPageCachePolicy.Name)]
-public sealed class PhotoModel(BackstageDbContext db, PhotoCatalog catalog, SiteUrls urls, MediaUrls media) : PageModel
+public sealed class PhotoModel(BackstageDbContext db, PhotoCatalog catalog, GalleryVisibility visibility, SiteUrls urls, MediaUrls media) : PageModel
 {
+    /// <summary>Staff may see photos readers cannot: their page fetches media from this site, never the CDN (which has no cookie, and could keep a 404 past go-live).</summary>
+    public bool Preview { get; private set; }
     public Show Show { get; private set; } = null!;
     public Photo Photo { get; private set; } = null!;
     public int Index { get; private set; }
@@ -45,10 +47,11 @@ public sealed class PhotoModel(BackstageDbContext db, PhotoCatalog catalog, Site
         NextPosition = i < photos.Count - 1 ? photos[i + 1].Position : null;
 
         Articles = await catalog.ArticlesEmbeddingAsync(show, ct);
+        Preview = await visibility.ViewerIsStaffAsync();
 
         var path = Galleries.Photo.PageUrl(show.Slug, Photo.Position);
-        var share = catalog.ShareImage(Photo);
-        var full = media.Public(Photo).Jpeg(1920);
+        var share = catalog.ShareImage(Photo, Preview);
+        var full = (Preview ? MediaUrls.Origin(Photo) : media.Public(Photo)).Jpeg(1920);
         var data = ReaderMeta.ImageObject(urls, full is null ? path : full.Url, path, Photo.Caption,
             Photo.CreditName,
             full?.Width, full?.Height);
