@@ -31,9 +31,9 @@ public sealed class MediaSweeper(IServiceScopeFactory scopes, IMediaStore store,
         removed += await SweepAsync(MediaKeys.OriginalsPrefix, cutoff, async (objects, token) =>
         {
             var shas = objects.Select(o => MediaKeys.TryParseOriginal(o.Key, out var sha) ? sha : null).OfType<string>().Distinct().ToList();
-            var used = (await db.Set<Photo>().Where(p => shas.Contains(p.Sha256) && (p.TakenDownAt == null || p.TakenDownAt > quarantineEnd)).Select(p => p.Sha256).Distinct().ToListAsync(token)).ToHashSet();
+            var used = (await UsedOriginals(db, shas, quarantineEnd).ToListAsync(token)).ToHashSet();
             return objects.Where(o => !(MediaKeys.TryParseOriginal(o.Key, out var sha) && used.Contains(sha)));
-        }, ct);
+        }, ct, deleteAsync: (o, token) => DeleteOriginalIfUnusedAsync(db, o.Key, quarantineEnd, token));
 
         removed += await SweepAsync(MediaKeys.RenditionsPrefix, cutoff, async (objects, token) =>
         {
@@ -50,9 +50,34 @@ public sealed class MediaSweeper(IServiceScopeFactory scopes, IMediaStore store,
         return removed;
     }
 
+    private static IQueryable<string> UsedOriginals(BackstageDbContext db, IReadOnlyCollection<string> shas, DateTimeOffset quarantineEnd) =>
+        db.Set<Photo>().Where(p => shas.Contains(p.Sha256) && (p.TakenDownAt == null || p.TakenDownAt > quarantineEnd)).Select(p => p.Sha256).Distinct();
+
+    /// <summary>
+    /// The batch check above is only a first cut: an upload may reuse this original (same bytes) between it and the
+    /// delete. So each original is checked again and deleted under <see cref="PhotoUploads.LockOriginalAsync"/>, the
+    /// lock an upload holds from its check that the object exists until its row commits: either the upload's row is
+    /// seen here and the object stays, or the upload finds the object gone and puts it again.
+    /// </summary>
+    private async Task<bool> DeleteOriginalIfUnusedAsync(BackstageDbContext db, string key, DateTimeOffset quarantineEnd, CancellationToken ct)
+    {
+        if (!MediaKeys.TryParseOriginal(key, out var sha)) return false;
+        bool deleted = false;
+        await db.InTransactionAsync(async () =>
+        {
+            deleted = false;
+            await PhotoUploads.LockOriginalAsync(db, sha, ct);
+            if (await UsedOriginals(db, [sha], quarantineEnd).AnyAsync(ct)) return;
+            await store.DeleteAsync(key, ct);
+            deleted = true;
+        }, ct);
+        return deleted;
+    }
+
     /// <summary>Lists <paramref name="prefix"/>, and deletes the old objects that <paramref name="orphans"/> picks from each batch.</summary>
     private async Task<int> SweepAsync(string prefix, DateTimeOffset cutoff,
-        Func<List<StoredObject>, CancellationToken, Task<IEnumerable<StoredObject>>> orphans, CancellationToken ct)
+        Func<List<StoredObject>, CancellationToken, Task<IEnumerable<StoredObject>>> orphans, CancellationToken ct,
+        Func<StoredObject, CancellationToken, Task<bool>>? deleteAsync = null)
     {
         int removed = 0;
         var batch = new List<StoredObject>();
@@ -60,6 +85,7 @@ public sealed class MediaSweeper(IServiceScopeFactory scopes, IMediaStore store,
         {
             foreach (var o in await orphans(batch, ct))
             {
+                if (deleteAsync is not null) { if (await deleteAsync(o, ct)) removed++; continue; }
                 await store.DeleteAsync(o.Key, ct);
                 removed++;
             }
@@ -95,7 +121,8 @@ internal sealed class MediaSweeperService(MediaSweeper sweeper, IOptions<JobOpti
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var every = options.Value.SweepInterval;
-        if (every <= TimeSpan.Zero || options.Value.Workers <= 0) return;
+        // Every node sweeps, page-only nodes (Workers = 0) too: they receive uploads, so their spool fills like any other.
+        if (every <= TimeSpan.Zero) return;
         using var timer = new PeriodicTimer(every);
         do
         {

@@ -27,6 +27,15 @@ public sealed class PhotoUploads(BackstageDbContext db, IMediaStore store, IOpti
     public static async Task LockGalleryAsync(BackstageDbContext db, int showId, CancellationToken ct) =>
         await db.Database.ExecuteSqlInterpolatedAsync($"SELECT pg_advisory_xact_lock({GalleryLockClass}, {showId})", ct);
 
+    private const int OriginalLockClass = 1802;
+
+    /// <summary>
+    /// Serialises, across nodes, an upload's reuse of a stored original (same bytes) with the sweeper's check-and-delete
+    /// of it (<see cref="MediaSweeper"/>); call inside the transaction that inserts the row, the lock ends with it.
+    /// </summary>
+    public static async Task LockOriginalAsync(BackstageDbContext db, string sha256, CancellationToken ct) =>
+        await db.Database.ExecuteSqlInterpolatedAsync($"SELECT pg_advisory_xact_lock({OriginalLockClass}, hashtext({sha256}))", ct);
+
     public static string DisplayName(string? fileName)
     {
         var name = Path.GetFileName((fileName ?? "").Replace('\\', '/'));
@@ -95,6 +104,10 @@ public sealed class PhotoUploads(BackstageDbContext db, IMediaStore store, IOpti
             {
                 photo.Id = 0;
                 await LockGalleryAsync(db, showId, ct); // two uploads into one show must not both take max + 1
+                // The original may have been swept since it was found above (an old orphan with the same bytes): under
+                // the sweeper's lock, check again and put it back if it is gone, so the row never points at nothing.
+                await LockOriginalAsync(db, spooled.Sha256, ct);
+                await store.PutOriginalAsync(spooled, ct);
                 photo.Position = (await db.Set<Photo>().Where(p => p.ShowId == showId).MaxAsync(p => (int?)p.Position, ct) ?? 0) + 1;
                 db.Set<Photo>().Add(photo);
                 db.Set<PhotoFileFacts>().Add(fileFacts);

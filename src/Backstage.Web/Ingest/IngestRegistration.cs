@@ -27,7 +27,7 @@ internal sealed class IngestSweeperService(IServiceScopeFactory scopes, IOptions
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var every = options.Value.SweepInterval;
-        if (every <= TimeSpan.Zero || options.Value.Workers <= 0) return;
+        if (every <= TimeSpan.Zero) return; // every node: page-only nodes receive uploads too
         using var timer = new PeriodicTimer(every);
         do
         {
