@@ -1,4 +1,5 @@
 using System.Globalization;
+using Backstage.Web.Accounts;
 using Backstage.Web.Cluster;
 using Backstage.Web.Data;
 using Backstage.Web.Jobs;
@@ -9,7 +10,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Backstage.Web.Galleries;
 
 /// <summary>
-/// "show-live" jobs: queued for the minute a scheduled or embargoed show goes live (<see cref="ScheduleAsync"/>), so the
+/// "show-live" jobs: queued for the minute a scheduled or embargoed show goes live (<see cref="Schedule"/>), so the
 /// show and its published photos appear without a click. The job queue runs it once across nodes and keeps it across
 /// restarts; it logs the moment and evicts the public pages. Visibility itself is computed from the times
 /// (<see cref="GalleryVisibility"/>), so an early, late or repeated run never shows anything too soon.

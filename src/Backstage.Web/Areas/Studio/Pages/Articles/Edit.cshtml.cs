@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Backstage.Web.Accounts;
 using Backstage.Web.Articles;
 using Backstage.Web.Cluster;
 using Backstage.Web.Data;
@@ -93,7 +94,7 @@ public sealed class EditModel(BackstageDbContext db, IEnumerable<IPublishCheck> 
         article.UpdatedAt = time.Now;
         var actor = Actor.From(User);
         await ArticleEmbeds.RecordAsync(db, article, ct);
-        db.Add(ArticleRevision.Of(article, actor.UserId, actor.Name, time.Now));
+        db.Add(ArticleRevision.Of(article, actor.Id, actor.Name, time.Now));
         var wasLogged = action is "publish" or "schedule" or "unpublish";
         try
         {

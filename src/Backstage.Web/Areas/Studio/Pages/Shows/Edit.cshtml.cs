@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Backstage.Web.Accounts;
 using Backstage.Web.Articles;
 using Backstage.Web.Cluster;
 using Backstage.Web.Data;
