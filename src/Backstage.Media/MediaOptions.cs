@@ -69,7 +69,11 @@ public readonly record struct FocalPoint(double X, double Y)
     public FocalPoint Clamp() => new(Math.Clamp(double.IsFinite(X) ? X : 0.5, 0, 1), Math.Clamp(double.IsFinite(Y) ? Y : 0.5, 0, 1));
 }
 
-public sealed record RenderedFile(string Spec, string Path, int Width, int Height, long Bytes, string ContentType);
+/// <summary>One file a render wrote: what was asked for (<see cref="Spec"/>), where it is and its real size.</summary>
+public sealed record RenderedFile(RenditionSpec Spec, string Path, int Width, int Height, long Bytes)
+{
+    public string ContentType => Spec.ContentType;
+}
 
 public sealed record RenderResult(IReadOnlyList<RenderedFile> Files, string PlaceholderDataUri, string DominantColor, int Width, int Height);
 

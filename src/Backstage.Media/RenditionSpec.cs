@@ -139,6 +139,13 @@ public static class RenditionPlanner
     }
 
     /// <summary>
+    /// The one thumbnail rule: the narrowest JPEG width rendition among <paramref name="available"/> (the studio's thumbnails
+    /// and the perceptual hash's input), or null when there is none.
+    /// </summary>
+    public static RenditionSpec? Thumbnail(IEnumerable<RenditionSpec> available) =>
+        available.Where(s => !s.IsFill && s.Extension == "jpg").OrderBy(s => s.TargetWidth).Select(s => (RenditionSpec?)s).FirstOrDefault();
+
+    /// <summary>
     /// Renditions that wait for the follow-up render after the photo is Ready: every AVIF, and widths above
     /// <see cref="MediaOptions.ReadyMaxWidth"/>. Crops are never deferred (covers, grids and link previews use them).
     /// </summary>

@@ -354,7 +354,7 @@ public sealed class VipsImageProcessor(MediaOptions options) : IImageProcessor
         using var blurred = tiny.Gaussblur(0.7);
         byte[] webp = blurred.WebpsaveBuffer(q: 40, keep: Enums.ForeignKeep.None);
         if (webp.Length > 700) webp = blurred.WebpsaveBuffer(q: 10, keep: Enums.ForeignKeep.None);
-        return ("data:image/webp;base64," + Convert.ToBase64String(webp), dominant);
+        return ($"data:{RenditionSpec.ContentTypeFor("webp")};base64," + Convert.ToBase64String(webp), dominant);
     }
 
     /// <summary>Most populated 4-bit-per-channel colour bin, averaged; "#rrggbb".</summary>
@@ -386,7 +386,7 @@ public sealed class VipsImageProcessor(MediaOptions options) : IImageProcessor
         byte[] data = Encode(img, spec.Extension);
         string path = Path.GetFullPath(Path.Combine(directory, spec.Name));
         AtomicFile.Write(path, data);
-        return new RenderedFile(spec.Name, path, img.Width, img.Height, data.Length, spec.ContentType);
+        return new RenderedFile(spec, path, img.Width, img.Height, data.Length);
     }
 
     /// <summary>Encodes with every piece of metadata (EXIF, XMP, IPTC, ICC) stripped.</summary>

@@ -7,9 +7,11 @@ using Backstage.Web.Email;
 using Backstage.Web.Galleries;
 using Backstage.Web.Hosting;
 using Backstage.Web.Jobs;
+using Backstage.Web.Newsletter;
 using Backstage.Web.Ingest;
 using Backstage.Web.Reader;
 using Backstage.Web.Seeding;
+using Backstage.Web.Shows;
 using Backstage.Web.Storage;
 
 // "migrate" and "admin create …" are operator commands; everything else starts the site.
@@ -21,6 +23,7 @@ try
     builder.AddBackstageAccounts();
     builder.AddBackstageArticles();
     builder.AddBackstageSeeding();
+    builder.AddBackstageShows();
     builder.AddBackstageComments();
     builder.AddBackstageStorage();
     builder.AddBackstageJobs();
@@ -30,6 +33,7 @@ try
     builder.AddBackstageWeb();
     builder.AddBackstageReader();
     builder.AddBackstageCluster();
+    builder.AddBackstageNewsletter();
     if (command is null) builder.AddBackstagePublicOrigin();
 }
 catch (StartupException e)
@@ -47,6 +51,7 @@ app.UseBackstageWeb();
 app.MapMedia();
 app.MapIngest();
 app.MapReader();
+app.MapNewsletter();
 await app.RunAsync();
 return 0;
 

@@ -61,6 +61,10 @@ public sealed class GalleryTests(BrowserFixture app) : IClassFixture<BrowserFixt
         await editor.GetByLabel("Body").FillAsync($"Gold and surrealism.\n\n::: gallery {show.Slug}\n");
         await editor.GetByRole(AriaRole.Button, new() { Name = "Publish now" }).ClickAsync();
         await Expect(editor.GetByRole(AriaRole.Status)).ToContainTextAsync("Published");
+        // Publishing the article publishes none of its photos: the gate says so and offers the explicit button.
+        await Expect(editor.Locator(".embed-notices")).ToContainTextAsync($"3 photos of At Schiaparelli are unpublished (3 ready to publish)");
+        await editor.GetByRole(AriaRole.Button, new() { Name = "Publish its ready photos too" }).ClickAsync();
+        await Expect(editor.GetByRole(AriaRole.Status)).ToContainTextAsync("Published 3 photo(s)");
 
         var reader = await app.NewPageAsync();
         await reader.GotoAsync("/");

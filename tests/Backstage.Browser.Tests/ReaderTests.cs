@@ -69,6 +69,70 @@ public sealed class ReaderTests(BrowserFixture app) : IClassFixture<BrowserFixtu
         Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
 
+    /// <summary>
+    /// Sums the page's layout shifts as Lighthouse's CLS counts them (a PerformanceObserver on 'layout-shift', buffered,
+    /// entries without recent input), observed from the first byte.
+    /// </summary>
+    private const string ObserveLayoutShift = """
+        window.__layoutShift = 0;
+        window.__layoutShifts = [];
+        window.__layoutObserver = new PerformanceObserver(list => {
+          for (const e of list.getEntries()) {
+            if (e.hadRecentInput) continue;
+            window.__layoutShift += e.value;
+            window.__layoutShifts.push(e.value.toFixed(4) + ' ' + (e.sources || []).map(s => s.node ? (s.node.nodeName + '.' + (s.node.className || '')) : '?').join(','));
+          }
+        });
+        window.__layoutObserver.observe({ type: 'layout-shift', buffered: true });
+        """;
+
+    [Theory]
+    [MemberData(nameof(Widths))]
+    public async Task Reader_pages_do_not_shift_while_they_load_and_request_nothing_that_is_missing(string device, int width, int height)
+    {
+        var c = await ContentAsync();
+        var portrait = c.Photos.First(p => p.Height > p.Width);
+        var landscape = c.Photos.First(p => p.Width > p.Height);
+        var pages = new[]
+        {
+            "/", $"/articles/{c.Article.Slug}", $"/shows/{c.Show.Slug}",
+            $"/shows/{c.Show.Slug}/photos/{portrait.Position}", $"/shows/{c.Show.Slug}/photos/{landscape.Position}",
+        };
+        var problems = new List<string>();
+        foreach (var url in pages)
+        {
+            // A fresh context per page: nothing cached, as a first visit (fonts and images arrive late).
+            var page = await app.NewPageAsync(options: new BrowserNewContextOptions { ViewportSize = new() { Width = width, Height = height } });
+            var missing = new List<string>();
+            page.Response += (_, r) => { if (r.Status == 404) lock (missing) missing.Add(r.Url); };
+            page.Console += (_, m) => { if (m.Type == "error") lock (missing) missing.Add("console: " + m.Text); };
+            await page.AddInitScriptAsync(ObserveLayoutShift);
+            Assert.Equal(200, (await page.GotoAsync(url))!.Status);
+            await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+            // Down the page in screens, so lazy images load into view, then back to the top.
+            var scrollHeight = await page.EvaluateAsync<int>("() => document.documentElement.scrollHeight");
+            for (var y = height; y < scrollHeight; y += height)
+            {
+                await page.EvaluateAsync("y => window.scrollTo(0, y)", y);
+                await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+            }
+            await page.EvaluateAsync("() => window.scrollTo(0, 0)");
+            await page.EvaluateAsync("() => Promise.all([document.fonts.ready, ...[...document.images].map(i => i.decode().catch(() => {}))])");
+            await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+            var shift = await page.EvaluateAsync<double>("() => { for (const e of window.__layoutObserver.takeRecords()) if (!e.hadRecentInput) window.__layoutShift += e.value; return window.__layoutShift; }");
+            var shifts = await page.EvaluateAsync<string[]>("() => window.__layoutShifts");
+            if (shift >= 0.01) problems.Add($"{url} ({device}): layout shift {shift:0.0000} [{string.Join("; ", shifts)}]");
+            // The icon the page links to is there (browsers ask for it whether or not the page names it).
+            foreach (var icon in await page.Locator("link[rel~=icon]").EvaluateAllAsync<string[]>("ls => ls.map(l => l.href)"))
+                if ((await page.APIRequest.GetAsync(icon)).Status != 200) missing.Add("icon: " + icon);
+            if (await page.Locator("link[rel~=icon]").CountAsync() == 0) missing.Add("no <link rel=icon>");
+            if ((await page.APIRequest.GetAsync("/favicon.ico")).Status != 200) missing.Add("/favicon.ico");
+            lock (missing) problems.AddRange(missing.Select(m => $"{url} ({device}): {m}"));
+            await page.Context.CloseAsync();
+        }
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
     [Fact]
     public async Task Lightbox_follows_the_keyboard_traps_focus_and_keeps_the_url_and_back_button_honest()
     {

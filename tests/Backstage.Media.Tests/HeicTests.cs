@@ -82,7 +82,7 @@ public sealed class HeicTests : IDisposable
 
         Assert.Equal((360, 480), (result.Width, result.Height));
         var planned = RenditionPlanner.Plan(360, options).Select(s => s.Name).ToList();
-        Assert.Equal(planned, result.Files.Select(f => f.Spec).OrderBy(planned.IndexOf));
+        Assert.Equal(planned, result.Files.Select(f => f.Spec.Name).OrderBy(planned.IndexOf));
         Assert.Contains(result.Files, f => f.ContentType == "image/avif");
         Assert.Contains(result.Files, f => f.ContentType == "image/webp");
         Assert.Contains(result.Files, f => f.ContentType == "image/jpeg");
@@ -104,7 +104,7 @@ public sealed class HeicTests : IDisposable
 
         // upright: the red marker is at the top-left of the width renditions (rotated twice it would be top-right),
         // and its Display P3 values came back to sRGB red (230, 20, 20) rather than P3's (211, 50, 38)
-        var w320 = result.Files.Single(f => f.Spec == "w320.jpg");
+        var w320 = result.Files.Single(f => f.Spec.Name == "w320.jpg");
         Assert.Equal((320, 427), (w320.Width, w320.Height));
         using var rendition = Image.NewFromFile(w320.Path);
         var marker = rendition.Getpoint(20, 20);

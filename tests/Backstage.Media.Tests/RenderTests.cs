@@ -38,7 +38,7 @@ public sealed class RenderTests : IDisposable
         var result = _processor.Render(path, specs, FocalPoint.Center, _dir.File("out"));
 
         Assert.Equal((360, 480), (result.Width, result.Height));
-        var w320 = result.Files.Single(f => f.Spec == "w320.jpg");
+        var w320 = result.Files.Single(f => f.Spec.Name == "w320.jpg");
         Assert.Equal((320, 427), (w320.Width, w320.Height)); // portrait after rotation
         foreach (var file in result.Files)
         {
@@ -68,10 +68,10 @@ public sealed class RenderTests : IDisposable
         var result = _processor.Render(path, specs, FocalPoint.Center, _dir.File("out"));
 
         Assert.All(result.Files, f => Assert.True(f.Width <= 1000 && f.Height <= 750, $"{f.Spec} is {f.Width}×{f.Height}"));
-        Assert.Equal((960, 720), result.Files.Where(f => f.Spec == "w960.jpg").Select(f => (f.Width, f.Height)).Single());
+        Assert.Equal((960, 720), result.Files.Where(f => f.Spec.Name == "w960.jpg").Select(f => (f.Width, f.Height)).Single());
         // a crop larger than the source: the largest window of that aspect ratio, unscaled
-        Assert.Equal((1000, 563), result.Files.Where(f => f.Spec == "fill-1600x900.jpg").Select(f => (f.Width, f.Height)).Single());
-        Assert.Equal((600, 750), result.Files.Where(f => f.Spec == "fill-800x1000.jpg").Select(f => (f.Width, f.Height)).Single());
+        Assert.Equal((1000, 563), result.Files.Where(f => f.Spec.Name == "fill-1600x900.jpg").Select(f => (f.Width, f.Height)).Single());
+        Assert.Equal((600, 750), result.Files.Where(f => f.Spec.Name == "fill-800x1000.jpg").Select(f => (f.Width, f.Height)).Single());
         Assert.Equal((800, 1000) , (RenditionPlanner.Grid.TargetWidth, RenditionPlanner.Grid.TargetHeight!.Value));
     }
 
@@ -142,11 +142,11 @@ public sealed class RenderTests : IDisposable
         var specs = RenditionPlanner.Plan(700, new MediaOptions { Formats = ["webp", "jpg"] });
         var outDir = _dir.File("out");
         var first = _processor.Render(path, specs, new FocalPoint(0.3, 0.3), outDir);
-        var firstBytes = first.Files.ToDictionary(f => f.Spec, f => File.ReadAllBytes(f.Path));
+        var firstBytes = first.Files.ToDictionary(f => f.Spec.Name, f => File.ReadAllBytes(f.Path));
         var second = _processor.Render(path, specs, new FocalPoint(0.3, 0.3), outDir);
 
         Assert.Equal(first.Files.Select(f => (f.Spec, f.Bytes)), second.Files.Select(f => (f.Spec, f.Bytes)));
-        foreach (var f in second.Files) Assert.Equal(firstBytes[f.Spec], File.ReadAllBytes(f.Path));
+        foreach (var f in second.Files) Assert.Equal(firstBytes[f.Spec.Name], File.ReadAllBytes(f.Path));
         Assert.Equal(specs.Select(s => s.Name).Order(), Directory.GetFiles(outDir).Select(Path.GetFileName).Order()!);
         Assert.Equal(first.PlaceholderDataUri, second.PlaceholderDataUri);
     }

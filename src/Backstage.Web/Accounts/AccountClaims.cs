@@ -46,6 +46,14 @@ public sealed class BackstageSignInManager(UserManager<AppUser> users, IHttpCont
     public override async Task<bool> CanSignInAsync(AppUser user) =>
         await base.CanSignInAsync(user) && !await db.Set<ReaderBan>().AnyAsync(b => b.UserId == user.Id);
 
+    /// <summary>Every sign-in and refresh of the cookie: keeps or records the time of the last re-authentication (<see cref="RecentSignIn"/>).</summary>
+    public override Task SignInWithClaimsAsync(AppUser user, AuthenticationProperties? authenticationProperties, IEnumerable<Claim> additionalClaims)
+    {
+        var claims = additionalClaims.Where(c => c.Type != RecentSignIn.ClaimType).ToList();
+        if (RecentSignIn.ClaimFor(Context, user.Id) is { } recent) claims.Add(recent);
+        return base.SignInWithClaimsAsync(user, authenticationProperties, claims);
+    }
+
     /// <summary>Signs in after a redeemed sign-in link, or asks for the second factor exactly as a correct password would.</summary>
     public Task<SignInResult> SignInByLinkAsync(AppUser user) => SignInOrTwoFactorAsync(user, isPersistent: false, loginProvider: null, bypassTwoFactor: false);
 }

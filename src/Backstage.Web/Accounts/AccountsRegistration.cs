@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Backstage.Web.Data;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
@@ -34,10 +35,21 @@ public static class AccountsRegistration
         // Server-side revocation: every request checks the account's security stamp in the database, and sign-out,
         // password change, role change, ban and "Sign out everywhere" rotate it — so the old cookie stops working on
         // every node at once. Cost measured in docs/accounts.md.
-        builder.Services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.Zero);
+        builder.Services.Configure<SecurityStampValidatorOptions>(o =>
+        {
+            o.ValidationInterval = TimeSpan.Zero;
+            // The rebuilt principal keeps this session's last re-authentication ("sudo mode", RecentSignIn).
+            o.OnRefreshingPrincipal = c =>
+            {
+                if (c.CurrentPrincipal?.FindFirst(RecentSignIn.ClaimType) is { } recent && c.NewPrincipal?.Identity is ClaimsIdentity id)
+                    id.AddClaim(new Claim(recent.Type, recent.Value));
+                return Task.CompletedTask;
+            };
+        });
         builder.Services.AddOptions<AccountOptions>().BindConfiguration(AccountOptions.Section).ValidateOnStart();
         builder.Services.AddScoped<Throttle>();
         builder.Services.AddScoped<SignInLinks>();
+        builder.Services.AddSingleton<DeviceCookies>();
         builder.Services.AddScoped<AccountMail>();
 
         builder.Services.ConfigureApplicationCookie(o =>

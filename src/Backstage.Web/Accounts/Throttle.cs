@@ -32,10 +32,14 @@ public sealed record ThrottleRule(string Scope, int Limit, TimeSpan Window)
     public static readonly ThrottleRule SignInPerIp = new("signin-ip", 20, TimeSpan.FromMinutes(15));
     /// <summary>Counted for any email typed, account or not, so the answer never says whether an account exists.</summary>
     public static readonly ThrottleRule SignInPerAccount = new("signin-account", 5, TimeSpan.FromMinutes(15));
+    /// <summary>Failures from a browser with a device cookie for the typed account (<see cref="DeviceCookies"/>): its own allowance.</summary>
+    public static readonly ThrottleRule SignInPerDevice = new("signin-device", 10, TimeSpan.FromMinutes(15));
     public static readonly ThrottleRule RegisterPerIp = new("register-ip", 5, TimeSpan.FromHours(1));
     /// <summary>Password-reset, sign-in-link and confirmation requests: no mail-bombing an address, none from one client.</summary>
     public static readonly ThrottleRule MailPerAccount = new("mail-account", 3, TimeSpan.FromMinutes(15));
     public static readonly ThrottleRule MailPerIp = new("mail-ip", 10, TimeSpan.FromHours(1));
+    /// <summary>"Someone tried to register with your address" notices: one per address per hour, whoever asks.</summary>
+    public static readonly ThrottleRule AlreadyRegisteredPerAccount = new("registered-account", 1, TimeSpan.FromHours(1));
 }
 
 /// <summary>

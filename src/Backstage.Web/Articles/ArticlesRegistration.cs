@@ -6,6 +6,7 @@ public static class ArticlesRegistration
     {
         builder.Services.AddScoped<MarkdownRenderer>();
         builder.Services.AddScoped<IPublishCheck, GalleryShowsExistCheck>();
+        builder.Services.AddScoped<ArticlePublishing>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SiteTime>();
     }

@@ -12,6 +12,7 @@ public static class GalleriesRegistration
         MediaRuntime.Initialize();
         var s = builder.Services;
         s.AddMediaOptions();
+        s.AddOptions<RightsOptions>().BindConfiguration(RightsOptions.Section).ValidateOnStart();
         s.AddSingleton<IImageProcessor>(sp => new VipsImageProcessor(sp.GetRequiredService<MediaOptionsAccessor>().Options));
         s.AddScoped<RenderPhotoHandler>();
         s.AddScoped<IJobHandler>(sp => sp.GetRequiredService<RenderPhotoHandler>());
@@ -23,9 +24,9 @@ public static class GalleriesRegistration
         s.AddScoped<PhotoUsage>();
         s.AddScoped<Takedown>();
         s.AddScoped<GalleryEditor>();
-        s.AddScoped<IJobHandler, ShowLiveHandler>();
         s.AddHttpContextAccessor();
         s.AddScoped<IGalleryEmbedRenderer, GalleryEmbedRenderer>();
         s.AddScoped<IPublishCheck, PhotoPublishCheck>();
+        s.AddScoped<IEmbedNotices, GalleryEmbedNotices>();
     }
 }

@@ -31,6 +31,13 @@ internal sealed class PhotoConfiguration : IEntityTypeConfiguration<Photo>
         b.Property(p => p.TakedownReason).HasConversion<string>().HasMaxLength(32);
         b.Property(p => p.TakedownNote).HasMaxLength(1000);
         b.Property(p => p.TakenDownBy).HasMaxLength(256);
+        b.Property(p => p.RightsCategory).HasConversion<string>().HasMaxLength(24);
+        b.Property(p => p.RightsSource).HasMaxLength(120);
+        b.Property(p => p.UsageTerms).HasMaxLength(2000);
+        b.Property(p => p.WebStatement).HasMaxLength(500);
+        b.Property(p => p.RightsNote).HasMaxLength(1000);
+        b.HasIndex(p => p.ValidUntil); // the Rights page's "Expiring in 7 days" and the expiry job
+        b.Ignore(p => p.CopyrightNotice);
         b.Ignore(p => p.IsTakenDown);
         b.Ignore(p => p.FocalKey);
         b.Ignore(p => p.NeedsAlt);

@@ -27,7 +27,7 @@ public sealed record EditorResult(bool Ok, string Message, IReadOnlyList<string>
 /// <summary>
 /// Every command of the gallery editor, one method each, with its rules (tested without HTTP): save the typed fields
 /// and order, move, cover, retry, bulk credit, publish (one, a selection, all ready — the gate names each failing
-/// photo), unpublish, delete (refused while live in a published article; needs confirmation while used). Photos of
+/// photo; a photo unpublished on purpose is published only by name), unpublish, delete (refused while live in a published article; needs confirmation while used). Photos of
 /// other shows are never touched. Publishing and bulk credit write the studio log.
 /// </summary>
 public sealed class GalleryEditor(BackstageDbContext db, JobQueue queue, PublicCache cache, TimeProvider clock, PhotoUsage usage)
@@ -125,23 +125,30 @@ public sealed class GalleryEditor(BackstageDbContext db, JobQueue queue, PublicC
         var gallery = await LoadAsync(showId, ct);
         var chosen = gallery.Where(p => photoIds.Contains(p.Id)).ToList();
         if (chosen.Count == 0) return NotFound;
-        var problems = GateProblems(gallery, chosen);
+        var problems = GateProblems(gallery, chosen, clock.GetUtcNow());
         if (problems.Count > 0)
             return EditorResult.Refused($"Nothing was published: {problems.Count} of the {chosen.Count} photo(s) cannot be shown to readers yet.", problems);
         return await PublishPhotosAsync(gallery, chosen.Where(p => p.PublishedAt is null).ToList(), actor, ct);
     }
 
-    /// <summary>Publishes every unpublished photo that passes the gate; says how many were left and why.</summary>
-    public async Task<EditorResult> PublishAllReadyAsync(int showId, Actor actor, CancellationToken ct)
+    /// <summary>
+    /// Publishes every unpublished photo that passes the gate, except those an editor unpublished on purpose (they are
+    /// named: publish each by its own button); says how many were left and why. <paramref name="why"/> goes into the log.
+    /// </summary>
+    public async Task<EditorResult> PublishAllReadyAsync(int showId, Actor actor, CancellationToken ct, string? why = null)
     {
         var gallery = await LoadAsync(showId, ct);
         var unpublished = gallery.Where(p => p.PublishedAt is null && !p.IsTakenDown).ToList();
-        var ready = unpublished.Where(p => p.GateProblems().Count == 0).ToList();
-        var left = GateProblems(gallery, unpublished);
+        var held = unpublished.Where(p => p.HeldBack).ToList();
+        var candidates = unpublished.Except(held).ToList();
+        var now = clock.GetUtcNow();
+        var ready = candidates.Where(p => p.GateProblems(now).Count == 0).ToList();
+        var left = GateProblems(gallery, candidates, now)
+            .Concat(held.Select(p => $"{Name(gallery, p)}: unpublished on purpose; publish it by its own \"Publish\" button if it should be seen.")).ToList();
         if (ready.Count == 0)
             return EditorResult.Refused(unpublished.Count == 0 ? "Every photo is already published." : "No photo is ready to publish.", left);
-        var result = await PublishPhotosAsync(gallery, ready, actor, ct);
-        return left.Count == 0 ? result : result with { Message = result.Message + $" {left.Count} not ready yet:", Problems = left };
+        var result = await PublishPhotosAsync(gallery, ready, actor, ct, why);
+        return left.Count == 0 ? result : result with { Message = result.Message + $" {left.Count} left unpublished:", Problems = left };
     }
 
     public async Task<EditorResult> UnpublishAsync(int showId, IReadOnlyCollection<int> photoIds, Actor actor, CancellationToken ct)
@@ -152,7 +159,7 @@ public sealed class GalleryEditor(BackstageDbContext db, JobQueue queue, PublicC
         var now = clock.GetUtcNow();
         foreach (var p in chosen)
         {
-            p.PublishedAt = null;
+            (p.PublishedAt, p.UnpublishedAt) = (null, now);
             StudioLog.Record(db, actor, now, StudioActions.PhotoUnpublish, "photo", p.Id, Name(gallery, p));
         }
         return await CommitAsync(ct) ?? EditorResult.Done($"Unpublished {chosen.Count} photo(s): readers no longer see them.");
@@ -180,42 +187,15 @@ public sealed class GalleryEditor(BackstageDbContext db, JobQueue queue, PublicC
         return await CommitAsync(ct) ?? EditorResult.Done($"Deleted {p.OriginalFileName}.");
     }
 
-    /// <summary>
-    /// Publishing an article (or scheduling it) puts its embedded galleries live with it: draft shows go live at the
-    /// article's time and their unpublished photos that pass the gate are published (the article gate has just checked
-    /// them). An embargo still holds. Each change is logged.
-    /// </summary>
-    public async Task<int> PublishWithArticleAsync(IReadOnlyCollection<string> slugs, DateTimeOffset at, Actor actor, CancellationToken ct)
-    {
-        if (slugs.Count == 0) return 0;
-        var shows = await db.Shows.Where(s => slugs.Contains(s.Slug)).ToListAsync(ct);
-        var now = clock.GetUtcNow();
-        int published = 0;
-        foreach (var show in shows)
-        {
-            if (show.Status == ShowStatus.Draft || show.PublishAt > at)
-            {
-                (show.Status, show.PublishAt, show.UpdatedAt) = (at <= now ? ShowStatus.Published : ShowStatus.Scheduled, at, now);
-                StudioLog.Record(db, actor, now, at <= now ? StudioActions.Publish : StudioActions.Schedule, "show", show.Id, show.Title, "with an article embedding its gallery");
-            }
-            var gallery = await LoadAsync(show.Id, ct);
-            var ready = gallery.Where(p => p.PublishedAt is null && !p.IsTakenDown && p.GateProblems().Count == 0).ToList();
-            MarkPublished(gallery, ready, actor, now);
-            published += ready.Count;
-        }
-        await db.SaveChangesAsync(ct);
-        return published;
-    }
-
     /// <summary>The gate, for a set of photos: one line per failing photo, "At Dior, photo 3 (IMG_0412.jpg): no alt text."</summary>
-    public static List<string> GateProblems(IReadOnlyList<Photo> gallery, IEnumerable<Photo> photos) =>
-        photos.Select(p => (p, issues: p.GateProblems())).Where(x => x.issues.Count > 0)
+    public static List<string> GateProblems(IReadOnlyList<Photo> gallery, IEnumerable<Photo> photos, DateTimeOffset now) =>
+        photos.Select(p => (p, issues: p.GateProblems(now))).Where(x => x.issues.Count > 0)
             .Select(x => $"{Name(gallery, x.p)}: {string.Join("; ", x.issues)}.").ToList();
 
-    private async Task<EditorResult> PublishPhotosAsync(List<Photo> gallery, List<Photo> photos, Actor actor, CancellationToken ct)
+    private async Task<EditorResult> PublishPhotosAsync(List<Photo> gallery, List<Photo> photos, Actor actor, CancellationToken ct, string? why = null)
     {
         var now = clock.GetUtcNow();
-        MarkPublished(gallery, photos, actor, now);
+        MarkPublished(gallery, photos, actor, now, why);
         var saved = await CommitAsync(ct);
         if (saved is not null) return saved;
         var show = gallery.FirstOrDefault()?.Show;
@@ -223,12 +203,12 @@ public sealed class GalleryEditor(BackstageDbContext db, JobQueue queue, PublicC
         return EditorResult.Done($"Published {photos.Count} photo(s): {note}");
     }
 
-    private void MarkPublished(List<Photo> gallery, List<Photo> photos, Actor actor, DateTimeOffset now)
+    private void MarkPublished(List<Photo> gallery, List<Photo> photos, Actor actor, DateTimeOffset now, string? why)
     {
         foreach (var p in photos)
         {
-            p.PublishedAt = now;
-            StudioLog.Record(db, actor, now, StudioActions.PhotoPublish, "photo", p.Id, Name(gallery, p));
+            (p.PublishedAt, p.UnpublishedAt) = (now, null);
+            StudioLog.Record(db, actor, now, StudioActions.PhotoPublish, "photo", p.Id, Name(gallery, p), why);
         }
     }
 

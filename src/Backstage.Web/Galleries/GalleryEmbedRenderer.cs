@@ -13,7 +13,7 @@ namespace Backstage.Web.Galleries;
 /// ones, fetched from this site rather than the CDN, so article previews look like the real thing. A live show
 /// with no public photo yet renders a link to the show; a show readers may not see renders nothing.
 /// </summary>
-internal sealed class GalleryEmbedRenderer(BackstageDbContext db, GalleryVisibility visibility, MediaUrls media) : IGalleryEmbedRenderer
+internal sealed class GalleryEmbedRenderer(BackstageDbContext db, GalleryVisibility visibility, MediaUrls media, MediaOptionsAccessor options) : IGalleryEmbedRenderer
 {
     public async Task<IReadOnlyDictionary<string, string>> RenderAsync(IReadOnlyCollection<string> showSlugs, CancellationToken ct)
     {
@@ -47,7 +47,7 @@ internal sealed class GalleryEmbedRenderer(BackstageDbContext db, GalleryVisibil
                 using var writer = new StringWriter(html, CultureInfo.InvariantCulture);
                 foreach (var p in list)
                 {
-                    new PhotoFigureTagHelper(media) { Photo = p, Eager = first, PageUrl = Photo.PageUrl(s.Slug, p.Position), Preview = staff }
+                    new PhotoFigureTagHelper(media, options) { Photo = p, Eager = first, PageUrl = Photo.PageUrl(s.Slug, p.Position), Preview = staff }
                         .Render().WriteTo(writer, enc);
                     first = false;
                 }

@@ -12,7 +12,8 @@ namespace Backstage.Web.Galleries;
 /// <summary>
 /// The one rule for what a reader sees (docs/galleries.md, "Publishing model"). A photo reaches a reader only if its
 /// show is live (not a draft, its publish time and its embargo passed), the photo itself is published, Ready, not taken
-/// down and passes the gate (credit, and alt text or marked decorative). Every public surface — show page, article embed,
+/// down and passes the gate (credit, and alt text or marked decorative), and its rights allow it now (not "No rights",
+/// inside its valid-from / valid-until window); each surface also honours the photo's restrictions (<see cref="Surface"/>, deny wins). Every public surface — show page, article embed,
 /// photo page, lightbox, OpenGraph, JSON-LD, image sitemap, feed, search, media — asks here (search spells the same rule in
 /// SQL: <see cref="PublicPhotoSql"/>). Staff (studio policy) preview every Ready photo that is not taken down.
 /// </summary>
@@ -23,21 +24,39 @@ public sealed class GalleryVisibility(BackstageDbContext db, TimeProvider clock,
     public static Expression<Func<Show, bool>> ShowLive(DateTimeOffset now) =>
         s => s.Status != ShowStatus.Draft && s.PublishAt <= now && (s.EmbargoUntil == null || s.EmbargoUntil <= now);
 
-    /// <summary>Photos any reader may see now.</summary>
-    public IQueryable<Photo> PublicPhotos()
+    /// <summary>
+    /// Photos any reader may see now on <paramref name="surface"/>: the gate, the rights (a category other than "No
+    /// rights", "valid from" passed, "valid until" not reached) and, deny wins, no restriction forbidding the surface.
+    /// </summary>
+    public IQueryable<Photo> PublicPhotos(Surface surface = Surface.Page)
     {
         var now = clock.GetUtcNow();
-        return db.Set<Photo>().Where(p => p.Status == PhotoStatus.Ready && p.PublishedAt != null && p.TakenDownAt == null
+        var q = db.Set<Photo>().Where(p => p.Status == PhotoStatus.Ready && p.PublishedAt != null && p.TakenDownAt == null
             && (p.Decorative || !string.IsNullOrWhiteSpace(p.AltText)) && !string.IsNullOrWhiteSpace(p.Credit)
+            && p.RightsCategory != RightsCategory.NoRights && (p.ValidFrom == null || p.ValidFrom <= now) && (p.ValidUntil == null || p.ValidUntil > now)
             && p.Show!.Status != ShowStatus.Draft && p.Show.PublishAt <= now && (p.Show.EmbargoUntil == null || p.Show.EmbargoUntil <= now));
+        return surface switch
+        {
+            Surface.Social => q.Where(p => !p.NoSocial),
+            Surface.Newsletter => q.Where(p => !p.NotInNewsletters),
+            Surface.Search => q.Where(p => !p.NotInSearch),
+            _ => q,
+        };
     }
+
+    /// <summary>Whether <paramref name="p"/> (already known to be public) may appear on <paramref name="surface"/>: deny wins.</summary>
+    public static bool Allows(Photo p, Surface surface) => Rights.Allows(p, surface);
 
     /// <summary>The same rule as <see cref="PublicPhotos"/> for raw SQL over "photos p JOIN shows s" with a parameter @now.</summary>
     public const string PublicPhotoSql = """
         p.status = 'Ready' AND p.published_at IS NOT NULL AND p.taken_down_at IS NULL
         AND (p.decorative OR coalesce(btrim(p.alt_text), '') <> '') AND coalesce(btrim(p.credit), '') <> ''
+        AND p.rights_category <> 'NoRights' AND (p.valid_from IS NULL OR p.valid_from <= @now) AND (p.valid_until IS NULL OR p.valid_until > @now)
         AND s.status <> 'Draft' AND s.publish_at <= @now AND (s.embargo_until IS NULL OR s.embargo_until <= @now)
         """;
+
+    /// <summary>Added to <see cref="PublicPhotoSql"/> where the photo is shown as a search result or in the image sitemap.</summary>
+    public const string SearchSurfaceSql = "AND NOT p.not_in_search";
 
     /// <summary>The same rule as <see cref="ShowLive"/> for raw SQL over "shows s" with a parameter @now.</summary>
     public const string LiveShowSql = "s.status <> 'Draft' AND s.publish_at <= @now AND (s.embargo_until IS NULL OR s.embargo_until <= @now)";

@@ -49,12 +49,35 @@ public sealed class Photo
     public uint Version { get; set; }
     /// <summary>When an editor published it; null = unpublished (readers never see it).</summary>
     public DateTimeOffset? PublishedAt { get; set; }
+    /// <summary>
+    /// When an editor unpublished it on purpose; null = never published, or published since. Bulk publishing ("Publish all
+    /// ready", "Publish its ready photos too" from an article) skips such a photo: only publishing it by name clears this.
+    /// </summary>
+    public DateTimeOffset? UnpublishedAt { get; set; }
+    public bool HeldBack => PublishedAt is null && UnpublishedAt is not null;
     /// <summary>Taken down: renditions deleted, media URLs answer 410, the original sits in quarantine until restored or purged.</summary>
     public DateTimeOffset? TakenDownAt { get; set; }
     public TakedownReason? TakedownReason { get; set; }
     public string? TakedownNote { get; set; }
     public string? TakenDownBy { get; set; }
     public List<Rendition> Renditions { get; set; } = [];
+
+    // Rights (Galleries/PhotoRights.cs). Usage terms and the desk note are desk-only: never in a public byte.
+    public RightsCategory RightsCategory { get; set; }
+    /// <summary>The agency or brand the photo comes from.</summary>
+    public string? RightsSource { get; set; }
+    public string? UsageTerms { get; set; }
+    /// <summary>The licence's web statement (xmpRights:WebStatement): JSON-LD "license".</summary>
+    public string? WebStatement { get; set; }
+    /// <summary>Before this instant the photo is held back like an embargo.</summary>
+    public DateTimeOffset? ValidFrom { get; set; }
+    /// <summary>From this instant the licence has expired: the photo leaves every public surface.</summary>
+    public DateTimeOffset? ValidUntil { get; set; }
+    public bool NoSocial { get; set; }
+    public bool NotInNewsletters { get; set; }
+    public bool NotInSearch { get; set; }
+    public bool EditorialOnly { get; set; }
+    public string? RightsNote { get; set; }
 
     /// <summary>The photo's own page on the reader's site: /shows/{slug}/photos/{position}.</summary>
     public static string PageUrl(string showSlug, int position) =>
@@ -71,7 +94,7 @@ public sealed class Photo
     public bool IsTakenDown => TakenDownAt is not null;
 
     /// <summary>The publishing gate, one photo: why it may not reach a reader (empty when it may).</summary>
-    public IReadOnlyList<string> GateProblems()
+    public IReadOnlyList<string> GateProblems(DateTimeOffset now, Func<DateTimeOffset, string>? format = null)
     {
         var issues = new List<string>();
         if (IsTakenDown) issues.Add("taken down (restore it first)");
@@ -79,6 +102,7 @@ public sealed class Photo
         if (Status == PhotoStatus.Failed) issues.Add($"failed to process ({LastError}) — retry or delete it");
         if (NeedsAlt) issues.Add("no alt text (describe it, or mark it decorative)");
         if (NeedsCredit) issues.Add("no photographer credit");
+        issues.AddRange(Rights.Problems(this, now, format ?? (t => t.ToString("u"))));
         return issues;
     }
 
@@ -86,8 +110,20 @@ public sealed class Photo
     public string? CreditName => string.IsNullOrWhiteSpace(Credit) ? null
         : Credit!.Trim() + (string.IsNullOrWhiteSpace(Agency) ? "" : " / " + Agency!.Trim());
 
-    /// <summary>"Photo: Name / Agency" under the picture, or null without a credit.</summary>
-    public string? CreditLine => CreditName is { } name ? "Photo: " + name : null;
+    /// <summary>
+    /// The public credit line from the rights: "Courtesy of Isabel Marant" for a handout (its source, else the credit),
+    /// otherwise "Photo: Name / Agency"; null without a credit.
+    /// </summary>
+    public string? CreditLine => RightsCategory == RightsCategory.Handout && (Clean(RightsSource) ?? Clean(Agency) ?? Clean(Credit)) is { } brand
+        ? "Courtesy of " + brand
+        : CreditName is { } name ? "Photo: " + name : null;
+
+    /// <summary>JSON-LD copyrightNotice: "© Name / Agency", or the brand for a handout.</summary>
+    public string? CopyrightNotice => RightsCategory == RightsCategory.Handout && (Clean(RightsSource) ?? Clean(Agency)) is { } brand
+        ? "© " + brand
+        : CreditName is { } name ? "© " + name : null;
+
+    private static string? Clean(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 }
 
 /// <summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Backstage.Media;
 using Microsoft.AspNetCore.Html;
 using Microsoft.AspNetCore.Razor.TagHelpers;
 
@@ -11,7 +12,7 @@ namespace Backstage.Web.Galleries;
 /// Gallery embeds (articles, show pages) render it to a string through <see cref="Render"/>. Every value is encoded.
 /// </summary>
 [HtmlTargetElement("photo-figure", TagStructure = TagStructure.WithoutEndTag)]
-public sealed class PhotoFigureTagHelper(MediaUrls media) : TagHelper
+public sealed class PhotoFigureTagHelper(MediaUrls media, MediaOptionsAccessor options) : TagHelper
 {
     public const string Sizes = "(min-width: 1100px) 1000px, 100vw";
 
@@ -29,13 +30,16 @@ public sealed class PhotoFigureTagHelper(MediaUrls media) : TagHelper
         output.Content.SetHtmlContent(Render());
     }
 
-    /// <summary>The figure, or nothing while the photo has no JPEG rendition.</summary>
+    /// <summary>
+    /// The figure, or nothing while the photo has no JPEG rendition. The img's src (for browsers without srcset) is the
+    /// widest JPEG a Ready photo is sure to have: Backstage:Media:ReadyMaxWidth.
+    /// </summary>
     public IHtmlContent Render()
     {
         var p = Photo;
         var renditions = Preview ? MediaUrls.Origin(p) : media.Public(p);
         var html = new HtmlContentBuilder();
-        if (renditions.Jpeg(1280) is not { } fallback) return html;
+        if (renditions.Jpeg(options.Options.ReadyMaxWidth) is not { } fallback) return html;
         string SrcSet(string ext) => string.Join(", ", renditions.Widths(ext).Select(r => $"{r.Url} {r.Width.ToString(CultureInfo.InvariantCulture)}w"));
         html.AppendHtml("<figure class=\"gallery-photo\" id=\"photo-").Append(p.Id.ToString(CultureInfo.InvariantCulture)).AppendHtml("\">");
         if (PageUrl is not null)
@@ -47,11 +51,11 @@ public sealed class PhotoFigureTagHelper(MediaUrls media) : TagHelper
         }
         // The placeholder sits beside the picture (a <picture> holds only sources and its img), in a box of the image's size.
         html.AppendHtml("<span class=\"ph-box\">").AppendHtml(Placeholder.Svg(p.DominantColor, p.PlaceholderDataUri, System.Text.Encodings.Web.HtmlEncoder.Default)).AppendHtml("<picture>");
-        foreach (var (ext, type) in new[] { ("avif", "image/avif"), ("webp", "image/webp") })
+        foreach (var ext in new[] { "avif", "webp" })
         {
             var set = SrcSet(ext);
             if (set.Length > 0)
-                html.AppendHtml($"<source type=\"{type}\" srcset=\"").Append(set).AppendHtml($"\" sizes=\"{Sizes}\">");
+                html.AppendHtml($"<source type=\"{RenditionSpec.ContentTypeFor(ext)}\" srcset=\"").Append(set).AppendHtml($"\" sizes=\"{Sizes}\">");
         }
         html.AppendHtml("<img src=\"").Append(fallback.Url).AppendHtml("\" srcset=\"").Append(SrcSet("jpg"))
             .AppendHtml(string.Create(CultureInfo.InvariantCulture, $"\" sizes=\"{Sizes}\" width=\"{p.Width}\" height=\"{p.Height}\" alt=\""))

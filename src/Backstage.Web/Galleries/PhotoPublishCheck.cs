@@ -7,9 +7,9 @@ namespace Backstage.Web.Galleries;
 /// <summary>
 /// The article gate reads the per-photo rule (<see cref="Photo.GateProblems"/>): publishing or scheduling is blocked
 /// while any photo of an embedded gallery that is not taken down is not Ready, lacks alt text (and is not marked
-/// decorative) or lacks a credit: "At Dior, photo 3 (IMG_0412.jpg): no alt text". An empty gallery may be embedded.
+/// decorative), lacks a credit, has "No rights" or an expired licence: "At Dior, photo 3 (IMG_0412.jpg): no alt text". An empty gallery may be embedded.
 /// </summary>
-internal sealed class PhotoPublishCheck(BackstageDbContext db) : IPublishCheck
+internal sealed class PhotoPublishCheck(BackstageDbContext db, TimeProvider clock) : IPublishCheck
 {
     public async Task<IReadOnlyList<string>> CheckAsync(string markdown, CancellationToken ct)
     {
@@ -21,7 +21,7 @@ internal sealed class PhotoPublishCheck(BackstageDbContext db) : IPublishCheck
         foreach (var slug in slugs)
         {
             var gallery = photos.Where(p => p.Show!.Slug == slug).ToList();
-            problems.AddRange(GalleryEditor.GateProblems(gallery, gallery.Where(p => !p.IsTakenDown)));
+            problems.AddRange(GalleryEditor.GateProblems(gallery, gallery.Where(p => !p.IsTakenDown), clock.GetUtcNow()));
         }
         return problems;
     }

@@ -58,6 +58,10 @@ public sealed class PhotoRenditions
         return jpgs.LastOrDefault(r => r.Width <= maxWidth) ?? jpgs.FirstOrDefault();
     }
 
+    /// <summary>The studio's thumbnail (<see cref="RenditionPlanner.Thumbnail"/>), or null while none is rendered.</summary>
+    public RenditionView? Thumbnail() =>
+        RenditionPlanner.Thumbnail(_all.Select(r => r.Key.Spec)) is { } spec ? _all.First(r => r.Key.Spec == spec) : null;
+
     /// <summary>A crop for the rendered focal point; while a new one renders, the newest crop of that spec.</summary>
     public RenditionView? Crop(RenditionSpec spec)
     {

@@ -16,7 +16,7 @@ public sealed record UploadOutcome(string FileName, bool Ok, string Message, int
 /// stops the others.
 /// </summary>
 public sealed class PhotoUploads(BackstageDbContext db, IMediaStore store, IOptions<MediaStorageOptions> storage, IImageProcessor images,
-    MediaOptionsAccessor media, JobQueue queue, TimeProvider clock, ILogger<PhotoUploads> log)
+    MediaOptionsAccessor media, JobQueue queue, TimeProvider clock, ILogger<PhotoUploads> log, IOptions<RightsOptions> rights)
 {
     private const int GalleryLockClass = 1801;
 
@@ -79,6 +79,7 @@ public sealed class PhotoUploads(BackstageDbContext db, IMediaStore store, IOpti
             Height = facts.Height,
             Format = facts.Format.ToString().ToLowerInvariant(),
             Status = PhotoStatus.Processing,
+            RightsCategory = rights.Value.NewPhotoCategory,
             CapturedAt = facts.CapturedAt?.ToUniversalTime(), // cameras record local time + offset; timestamptz takes UTC
             Camera = Clip(string.Join(' ', new[] { facts.CameraMake, facts.CameraModel }.Where(s => !string.IsNullOrWhiteSpace(s))), 200),
             ExifCreator = Clip(facts.Creator, 200),

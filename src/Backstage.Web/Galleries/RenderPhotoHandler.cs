@@ -65,11 +65,8 @@ internal sealed class RenderPhotoHandler(BackstageDbContext db, IImageProcessor 
     }
 
     /// <summary>The stored name of a rendered file: crops carry the focal point they were cut for.</summary>
-    private static string StoredSpec(Photo photo, RenderedFile f)
-    {
-        var spec = RenditionSpec.Parse(f.Spec);
-        return new RenditionKey(spec.IsFill ? photo.FocalKey : null, spec).Name;
-    }
+    private static string StoredSpec(Photo photo, RenderedFile f) =>
+        new RenditionKey(f.Spec.IsFill ? photo.FocalKey : null, f.Spec).Name;
 
     private async Task<(RenderResult Result, long? Hash)> RenderToStoreAsync(Photo photo, List<RenditionSpec> specs, bool computeHash, string work, CancellationToken ct)
     {
@@ -87,8 +84,9 @@ internal sealed class RenderPhotoHandler(BackstageDbContext db, IImageProcessor 
             (result, hash) = await Task.Run(() =>
             {
                 var r = images.Render(source, specs, focal, Path.Combine(work, "out"));
-                // The perceptual hash ("looks like #12") from the smallest width rendition: a few ms, any source format.
-                var smallest = r.Files.Where(f => f.Spec.StartsWith('w')).MinBy(f => f.Width);
+                // The perceptual hash ("looks like #12") from the thumbnail: a few ms, any source format.
+                var thumb = RenditionPlanner.Thumbnail(r.Files.Select(f => f.Spec));
+                var smallest = r.Files.FirstOrDefault(f => f.Spec == thumb);
                 return (r, computeHash && smallest is not null ? PerceptualHash.Compute(smallest.Path) : (long?)null);
             }, ct);
         }

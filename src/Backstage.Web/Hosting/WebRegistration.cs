@@ -1,8 +1,10 @@
+using System.Net;
 using Backstage.Web.Accounts;
 using Backstage.Web.Reader;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 
 namespace Backstage.Web.Hosting;
 
@@ -26,11 +28,16 @@ public static class WebRegistration
             o.Cookie.SameSite = SameSiteMode.Strict;
             o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         });
-        builder.Services.Configure<ForwardedHeadersOptions>(o =>
+        builder.Services.AddOptions<TrustedProxiesOptions>().BindConfiguration(TrustedProxiesOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<TrustedProxiesOptions>, TrustedProxiesValidation>();
+        // Forwarded headers count only from the configured proxies: from any other peer they are ignored.
+        builder.Services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<TrustedProxiesOptions>>((o, trusted) =>
         {
             o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
             o.KnownIPNetworks.Clear();
             o.KnownProxies.Clear();
+            foreach (var a in trusted.Value.EffectiveProxies) o.KnownProxies.Add(IPAddress.Parse(a.Trim()));
+            foreach (var n in trusted.Value.KnownNetworks) o.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(n.Trim()));
         });
         builder.Services.AddHsts(o => o.MaxAge = TimeSpan.FromDays(365));
         builder.Services.AddOutputCache();
@@ -51,6 +58,9 @@ public static class WebRegistration
                 // Fingerprinted (?v=hash via asp-append-version) files can be cached for a year.
                 if (ctx.Context.Request.Query.ContainsKey("v"))
                     ctx.Context.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
+                // /favicon.ico without a fingerprint (browsers and feed readers ask for it by that name): a week.
+                else if (ctx.Context.Request.Path.StartsWithSegments("/favicon.ico"))
+                    ctx.Context.Response.Headers.CacheControl = "public, max-age=604800";
             },
         });
         app.UseRouting();

@@ -31,6 +31,8 @@ public sealed class ResumableUpload
     public IngestOrder Order { get; set; }
     public UploadState State { get; set; }
     public string? ResultJson { get; set; }
+    /// <summary>The account that started it (counted against <see cref="IngestOptions.MaxOpenUploadsPerEditor"/>); null on rows from before.</summary>
+    public string? CreatedBy { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 }
@@ -59,6 +61,8 @@ internal sealed class ResumableUploadConfiguration : IEntityTypeConfiguration<Re
         // Two tabs (or two editors) sending the same file to the same show share one upload.
         b.HasIndex(u => new { u.ShowId, u.Sha256, u.Size }).IsUnique().HasFilter("state = 'Open'");
         b.HasIndex(u => u.UpdatedAt);
+        b.Property(u => u.CreatedBy).HasMaxLength(450);
+        b.HasIndex(u => new { u.CreatedBy, u.State });
     }
 }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Claims;
 using Backstage.Media;
 using Backstage.Web.Accounts;
 using Backstage.Web.Data;
@@ -15,6 +16,7 @@ namespace Backstage.Web.Ingest;
 /// <c>RequestVerificationToken</c> header, taken from the upload page):
 /// <code>
 /// POST /studio/ingest/shows/{showId}/uploads   {name, size, sha256, batch, order, sidecar}  → 201 {id, offset}
+///                                                | 429 when the editor has MaxOpenUploadsPerEditor unfinished uploads
 /// PUT  /studio/ingest/uploads/{id}             Upload-Offset: n, body = bytes n…            → 200 {offset} | 409 {offset}
 /// GET  /studio/ingest/uploads/{id}   (HEAD)    → {offset, state (Open, Completing, Done, Failed), results}, header Upload-Offset
 /// POST /studio/ingest/uploads/{id}/complete    → 202 {state: Completing}, Location: the status URL (poll it until Done
@@ -31,7 +33,7 @@ public static class IngestEndpoints
     {
         var group = app.MapGroup("/studio/ingest").RequireAuthorization(Policies.Studio).AddEndpointFilter(ValidateAntiforgery);
         group.MapPost("/shows/{showId:int}/uploads", async (int showId, ResumableUploads.CreateRequest request, ResumableUploads uploads, HttpContext http, CancellationToken ct) =>
-            Answer(http, await uploads.CreateAsync(showId, request, ct)));
+            Answer(http, await uploads.CreateAsync(showId, request, http.User.FindFirstValue(ClaimTypes.NameIdentifier) ?? "", ct)));
         group.MapPut("/uploads/{id:guid}", async (Guid id, HttpContext http, ResumableUploads uploads, IOptions<IngestOptions> options, CancellationToken ct) =>
         {
             if (!long.TryParse(http.Request.Headers[OffsetHeader], NumberStyles.None, CultureInfo.InvariantCulture, out var offset))

@@ -7,8 +7,14 @@ public sealed class IngestOptions
 
     /// <summary>Largest chunk one PUT may carry; the browser sends chunks of this size.</summary>
     public int ChunkBytes { get; set; } = 8 * 1024 * 1024;
-    /// <summary>Photos one gallery may hold; the only count limit of the resumable path.</summary>
+    /// <summary>Photos one gallery may hold; every upload path keeps to it.</summary>
     public int MaxPhotosPerShow { get; set; } = 1000;
+    /// <summary>
+    /// Unfinished (open or completing) resumable uploads one account may have at once. Each may reserve up to
+    /// MaxArchiveBytes of chunks for AbandonedAfter, so without it one editor (or a stolen session) could fill the
+    /// media store; the upload page sends 3 files at a time, so a card of any size stays far below it.
+    /// </summary>
+    public int MaxOpenUploadsPerEditor { get; set; } = 20;
     /// <summary>An open upload untouched this long is abandoned: its row and bytes are swept.</summary>
     public TimeSpan AbandonedAfter { get; set; } = TimeSpan.FromHours(24);
     /// <summary>Largest ZIP accepted.</summary>

@@ -10,8 +10,8 @@ public static class IngestRegistration
     {
         var s = builder.Services;
         s.AddOptions<IngestOptions>().Bind(builder.Configuration.GetSection(IngestOptions.Section))
-            .Validate(o => o.ChunkBytes >= 64 * 1024 && o.MaxPhotosPerShow > 0 && o.MaxCompressionRatio >= 1 && o.MaxArchiveEntries > 0,
-                "Backstage:Ingest: ChunkBytes ≥ 64 KB, MaxPhotosPerShow > 0, MaxArchiveEntries > 0, MaxCompressionRatio ≥ 1")
+            .Validate(o => o.ChunkBytes >= 64 * 1024 && o.MaxPhotosPerShow > 0 && o.MaxCompressionRatio >= 1 && o.MaxArchiveEntries > 0 && o.MaxOpenUploadsPerEditor > 0,
+                "Backstage:Ingest: ChunkBytes ≥ 64 KB, MaxPhotosPerShow > 0, MaxArchiveEntries > 0, MaxCompressionRatio ≥ 1, MaxOpenUploadsPerEditor > 0")
             .ValidateOnStart();
         s.AddScoped<ArchiveIngest>();
         s.AddScoped<IngestService>();

@@ -37,7 +37,8 @@ public sealed class ResumableUploads(BackstageDbContext db, IngestService ingest
     /// <summary>This node's scratch space: chunks while they arrive, files while they are assembled.</summary>
     public string Directory => Path.Combine(site.Value.DataDirectory, "ingest");
 
-    public async Task<ProtocolAnswer> CreateAsync(int showId, CreateRequest request, CancellationToken ct)
+    /// <summary>Starts an upload for <paramref name="userId"/>, or shares the open one of the same file in the same show.</summary>
+    public async Task<ProtocolAnswer> CreateAsync(int showId, CreateRequest request, string userId, CancellationToken ct)
     {
         var name = PhotoUploads.DisplayName(request.Name);
         var sha = request.Sha256?.Trim().ToLowerInvariant() ?? "";
@@ -64,12 +65,22 @@ public sealed class ResumableUploads(BackstageDbContext db, IngestService ingest
         var upload = new ResumableUpload
         {
             Id = Guid.NewGuid(), ShowId = showId, FileName = name, Size = request.Size, Sha256 = sha, IsArchive = archive,
-            SidecarXmp = sidecar, BatchId = request.Batch, Order = request.Order, State = UploadState.Open, CreatedAt = now, UpdatedAt = now,
+            SidecarXmp = sidecar, BatchId = request.Batch, Order = request.Order, State = UploadState.Open, CreatedBy = userId, CreatedAt = now, UpdatedAt = now,
         };
-        db.Add(upload);
+        int limit = options.Value.MaxOpenUploadsPerEditor;
+        bool refused;
         try
         {
-            await db.SaveChangesAsync(ct);
+            // Counted and inserted under a per-account lock, so parallel creates (3 per tab, on any node) cannot overshoot.
+            refused = await db.InTransactionAsync(async () =>
+            {
+                await db.Database.ExecuteSqlInterpolatedAsync($"SELECT pg_advisory_xact_lock(hashtext('resumable-uploads:' || {userId}))", ct);
+                int open = await db.Set<ResumableUpload>().CountAsync(u => u.CreatedBy == userId && (u.State == UploadState.Open || u.State == UploadState.Completing), ct);
+                if (open >= limit) return true;
+                db.Add(upload);
+                await db.SaveChangesAsync(ct);
+                return false;
+            }, ct);
         }
         catch (DbUpdateException e) when (e.IsUniqueViolation())
         {
@@ -80,6 +91,9 @@ public sealed class ResumableUploads(BackstageDbContext db, IngestService ingest
             if (open is null) return new(409, $"{name}: the same file just finished in another tab; reload to see it");
             return new(200, Id: open.Id, Offset: open.Offset, State: nameof(UploadState.Open));
         }
+        if (refused)
+            return new(429, $"{name}: not started, you already have {limit} unfinished uploads (the most one account may have open; " +
+                $"unfinished ones are dropped after {options.Value.AbandonedAfter.TotalHours:0.#} h untouched). Let them finish, or resume them, then add this file.");
         return new(201, Id: upload.Id, Offset: 0, State: nameof(UploadState.Open));
     }
 

@@ -44,15 +44,18 @@ public sealed class PhotoCatalog(BackstageDbContext db, GalleryVisibility visibi
     /// <summary>Live articles that embed this show's gallery, newest first.</summary>
     public Task<List<Article>> ArticlesEmbeddingAsync(Show show, CancellationToken ct) => visibility.LiveArticlesEmbeddingAsync(show.Slug, ct);
 
-    /// <summary>Each show's cover (the gallery's chosen cover, else its first public photo), public photos only.</summary>
-    public async Task<Dictionary<int, Photo>> ShowCoversAsync(IReadOnlyCollection<int> showIds, CancellationToken ct)
+    /// <summary>
+    /// Each show's cover (the gallery's chosen cover, else its first public photo), public photos on <paramref name="surface"/>
+    /// only: for <see cref="Surface.Social"/> a "No social" cover gives way to the first photo that may be shared.
+    /// </summary>
+    public async Task<Dictionary<int, Photo>> ShowCoversAsync(IReadOnlyCollection<int> showIds, CancellationToken ct, Surface surface = Surface.Page)
     {
         if (showIds.Count == 0) return [];
         var ids = showIds.Distinct().ToList();
         var chosen = await db.Set<Gallery>().AsNoTracking().Where(g => ids.Contains(g.ShowId) && g.CoverPhotoId != null)
             .ToDictionaryAsync(g => g.ShowId, g => g.CoverPhotoId!.Value, ct);
         var chosenIds = chosen.Values.ToList();
-        var visible = visibility.PublicPhotos();
+        var visible = visibility.PublicPhotos(surface);
         var photos = await visible.AsNoTracking().Include(p => p.Renditions)
             .Where(p => ids.Contains(p.ShowId)
                         && (chosenIds.Contains(p.Id) || p.Position == visible.Where(q => q.ShowId == p.ShowId).Min(q => q.Position)))
@@ -67,13 +70,13 @@ public sealed class PhotoCatalog(BackstageDbContext db, GalleryVisibility visibi
     }
 
     /// <summary>Cover photo of each article: the cover of the first embedded gallery that has one.</summary>
-    public async Task<Dictionary<int, Photo>> ArticleCoverPhotosAsync(IReadOnlyCollection<Article> articles, CancellationToken ct)
+    public async Task<Dictionary<int, Photo>> ArticleCoverPhotosAsync(IReadOnlyCollection<Article> articles, CancellationToken ct, Surface surface = Surface.Page)
     {
         var slugsByArticle = articles.ToDictionary(a => a.Id, a => MarkdownRenderer.GallerySlugs(a.Body));
         var allSlugs = slugsByArticle.Values.SelectMany(s => s).Distinct().ToList();
         if (allSlugs.Count == 0) return [];
         var shows = await db.Shows.AsNoTracking().Where(s => allSlugs.Contains(s.Slug)).ToDictionaryAsync(s => s.Slug, s => s.Id, ct);
-        var covers = await ShowCoversAsync(shows.Values.ToList(), ct);
+        var covers = await ShowCoversAsync(shows.Values.ToList(), ct, surface);
         var result = new Dictionary<int, Photo>();
         foreach (var (articleId, slugs) in slugsByArticle)
             foreach (var slug in slugs)
@@ -84,7 +87,8 @@ public sealed class PhotoCatalog(BackstageDbContext db, GalleryVisibility visibi
     public ReaderImage? CoverImage(Photo p) =>
         media.Public(p).Crop(RenditionPlanner.Grid) is { } r ? new ReaderImage(r.Url, r.ContentType, r.Width, r.Height, Alt(p)) : null;
 
-    public MetaImage? ShareImage(Photo p) =>
+    /// <summary>The og:image / twitter image of a photo; null when its rights say "No social or link previews" (deny wins).</summary>
+    public MetaImage? ShareImage(Photo p) => !Rights.Allows(p, Surface.Social) ? null :
         media.Public(p).Crop(RenditionPlanner.OpenGraph) is { } r ? new MetaImage(r.Url, r.Width, r.Height, Alt(p)) : null;
 
     async Task<IReadOnlyDictionary<int, ReaderImage>> IReaderImages.ArticleCoversAsync(IReadOnlyCollection<Article> articles, CancellationToken ct)
@@ -96,12 +100,12 @@ public sealed class PhotoCatalog(BackstageDbContext db, GalleryVisibility visibi
     }
 
     async Task<MetaImage?> IReaderImages.ArticleShareImageAsync(Article article, CancellationToken ct) =>
-        (await ArticleCoverPhotosAsync([article], ct)).TryGetValue(article.Id, out var p) ? ShareImage(p) : null;
+        (await ArticleCoverPhotosAsync([article], ct, Surface.Social)).TryGetValue(article.Id, out var p) ? ShareImage(p) : null;
 
     async Task<IReadOnlyList<SitemapPhotoPage>> IReaderImages.SitemapPhotoPagesAsync(CancellationToken ct)
     {
         var slugs = await db.Shows.AsNoTracking().ToDictionaryAsync(s => s.Id, s => s.Slug, ct);
-        var photos = await visibility.PublicPhotos().AsNoTracking().Include(p => p.Renditions)
+        var photos = await visibility.PublicPhotos(Surface.Search).AsNoTracking().Include(p => p.Renditions)
             .OrderBy(p => p.ShowId).ThenBy(p => p.Position).ThenBy(p => p.Id).ToListAsync(ct);
         var pages = new List<SitemapPhotoPage>();
         foreach (var p in photos)

@@ -61,7 +61,7 @@ public sealed class SearchService(BackstageDbContext db)
                    ts_rank({PhotoVector}, q.query), s.date::timestamptz
             FROM photos p JOIN shows s ON s.id = p.show_id, q
             WHERE {PhotoVector} @@ q.query
-              AND {GalleryVisibility.PublicPhotoSql}
+              AND {GalleryVisibility.PublicPhotoSql} {GalleryVisibility.SearchSurfaceSql}
         ) hits
         ORDER BY rank DESC, at DESC NULLS LAST, title
         LIMIT @limit

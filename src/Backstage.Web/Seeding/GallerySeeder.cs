@@ -73,6 +73,7 @@ public sealed class GallerySeeder(BackstageDbContext db, PhotoUploads uploads, J
                     .SetProperty(p => p.AltText, $"{moment}, backstage at {show.Designer}.")
                     .SetProperty(p => p.Caption, $"{moment}. Backstage at {show.Designer}, {show.Season}.")
                     .SetProperty(p => p.Credit, Photographers[(s + i) % Photographers.Length])
+                    .SetProperty(p => p.RightsCategory, RightsCategory.Staff)
                     .SetProperty(p => p.Agency, i % 2 == 0 ? "Backstage Pictures" : null)
                     .SetProperty(p => p.PublishedAt, clock.GetUtcNow()), ct); // demo photos pass the gate: published
             }

@@ -34,7 +34,7 @@ public sealed class CommentRulesTests(ClockFactory factory) : IClassFixture<Cloc
         Assert.Null((await other.GetDocumentAsync($"/articles/{article.Slug}")).GetElementById($"comment-{id}"));
 
         var admin = await factory.ClientAsync(Roles.Admin);
-        var approve = await admin.ModerateAsync("/moderation", ("act", $"approve:{id}"));
+        var approve = await admin.ModerateAsync($"/moderation?handler=Approve&id={id}");
         Assert.Equal(HttpStatusCode.Redirect, approve.StatusCode);
         Assert.Equal(CommentState.Approved, (await factory.CommentAsync(id)).State);
         Assert.Contains(text, await (await factory.Anonymous().GetAsync($"/articles/{article.Slug}")).Content.ReadAsStringAsync());
@@ -235,7 +235,7 @@ public sealed class CommentRulesTests(ClockFactory factory) : IClassFixture<Cloc
         Assert.Contains("reported", (await factory.AuditAsync(id)).Select(a => a.Action));
 
         // Keeping it settles the reports: it leaves the queue, with an audit entry.
-        await admin.ModerateAsync("/moderation", ("act", $"approve:{id}"));
+        await admin.ModerateAsync($"/moderation?handler=Approve&id={id}");
         Assert.Equal(0, (await factory.CommentAsync(id)).OpenReports);
         Assert.Null((await admin.GetDocumentAsync("/moderation")).GetElementById($"mod-{id}"));
         Assert.Equal("reports-dismissed", (await factory.AuditAsync(id)).Last().Action);
@@ -340,16 +340,16 @@ public sealed class CommentRulesTests(ClockFactory factory) : IClassFixture<Cloc
         Assert.NotNull(badge);
         Assert.True(int.Parse(new string(badge.TextContent.Where(char.IsDigit).ToArray())) >= 3);
 
-        var trash = await admin.ModerateAsync($"/moderation?article={article.Id}", ("act", "trash"), ("ids", ids[0].ToString()), ("ids", ids[1].ToString()), ("reason", "off-topic"));
+        var trash = await admin.ModerateAsync($"/moderation?handler=Trash&article={article.Id}", ("ids", ids[0].ToString()), ("ids", ids[1].ToString()), ("reason", "off-topic"));
         Assert.Equal(HttpStatusCode.Redirect, trash.StatusCode);
         Assert.Equal([CommentState.Trash, CommentState.Trash, CommentState.Pending], await Task.WhenAll(ids.Select(async i => (await factory.CommentAsync(i)).State)));
-        await admin.ModerateAsync("/moderation", ("act", "restore"), ("ids", ids[0].ToString()));
+        await admin.ModerateAsync("/moderation?handler=Restore", ("ids", ids[0].ToString()));
         Assert.Equal(CommentState.Pending, (await factory.CommentAsync(ids[0])).State);
         var entries = await factory.AuditAsync(ids[0]);
         Assert.Equal(["posted", "trash", "restored"], entries.Select(e => e.Action));
         Assert.Equal("off-topic", entries[1].Reason);
         Assert.Equal((CommentState.Trash, CommentState.Pending), (entries[2].FromState!.Value, entries[2].ToState!.Value));
-        await admin.ModerateAsync("/moderation", ("act", "spam"), ("ids", ids[2].ToString()));
+        await admin.ModerateAsync("/moderation?handler=Spam", ("ids", ids[2].ToString()));
         Assert.Equal(CommentState.Spam, (await factory.CommentAsync(ids[2])).State);
 
         var audit = await admin.GetDocumentAsync($"/admin/audit?comment={ids[0]}");

@@ -136,11 +136,11 @@ public sealed class CommentSecurityTests(ClockFactory factory) : IClassFixture<C
             var client = await factory.ClientAsync(role);
             var post = (string url, (string, string)[] fields) => client.PostFormAsync($"/articles/{article.Slug}",
                 fields.Select(f => new KeyValuePair<string, string>(f.Item1, f.Item2)), url);
-            Assert.Equal(HttpStatusCode.Forbidden, (await post("/moderation", [("act", $"approve:{id}")])).StatusCode);
+            Assert.Equal(HttpStatusCode.Forbidden, (await post($"/moderation?handler=Approve&id={id}", [])).StatusCode);
             Assert.Equal(HttpStatusCode.Forbidden, (await post("/moderation?handler=Ban", [("userId", userId)])).StatusCode);
             Assert.Equal(HttpStatusCode.Forbidden, (await post("/admin/rules", [("Input.MaxLinks", "99")])).StatusCode);
         }
-        Assert.Equal(HttpStatusCode.Forbidden, (await author.PostFormAsync($"/articles/{article.Slug}", [new("act", $"approve:{id}")], "/moderation")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await author.PostFormAsync($"/articles/{article.Slug}", [], $"/moderation?handler=Approve&id={id}")).StatusCode);
         Assert.Equal(CommentState.Pending, (await factory.CommentAsync(id)).State);
         Assert.False(await factory.WithDbAsync(db => db.IsBannedAsync(userId)));
         Assert.Equal(2, (await factory.WithDbAsync(db => db.CommentRulesAsync())).MaxLinks);

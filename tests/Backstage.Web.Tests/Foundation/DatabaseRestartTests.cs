@@ -60,7 +60,7 @@ public sealed class DatabaseRestartTests(OwnClusterFactory factory) : IClassFixt
 
         // The signed-in editor's session (cookie + keys in the database) still works, and writes are kept.
         var slug = "after-restart-" + Guid.NewGuid().ToString("N")[..6];
-        var saved = await editor.PostFormAsync("/studio/articles/edit", ("Input.Title", "After the restart"), ("Input.Slug", slug), ("Input.Body", "Still here"), ("action", "save"));
+        var saved = await editor.PostActionAsync("/studio/articles/edit", "save", ("Input.Title", "After the restart"), ("Input.Slug", slug), ("Input.Body", "Still here"));
         Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
         Assert.True(await factory.WithDbAsync(db => db.Articles.AnyAsync(a => a.Slug == slug && a.Status == ArticleStatus.Draft)));
     }

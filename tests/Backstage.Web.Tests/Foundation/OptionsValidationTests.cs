@@ -23,6 +23,8 @@ public sealed class OptionsValidationTests
     [InlineData("Backstage:PublicCacheMinutes", "-5")]
     [InlineData("Backstage:SiteTimeZone", "Mars/Olympus_Mons")]
     [InlineData("Backstage:Cluster:PollInterval", "00:00:00")]
+    [InlineData("Backstage:ForwardedHeaders:KnownProxies:0", "proxy.example")]
+    [InlineData("Backstage:ForwardedHeaders:KnownNetworks:0", "10.0.0.0/33")]
     public async Task A_bad_value_stops_the_host_at_start_naming_the_key(string key, string value)
     {
         var factory = new Factory(key, value);

@@ -14,7 +14,7 @@ public sealed class PublishingTests(BackstageFactory factory) : IClassFixture<Ba
         [("Input.Title", title), ("Input.Slug", slug), ("Input.Standfirst", "Standfirst"), ("Input.Body", body), ("Input.PublishAtLocal", when)];
 
     private static async Task<HttpResponseMessage> PostAsync(FormClient client, string action, int? id, params (string, string)[] fields) =>
-        await client.PostFormAsync(id is null ? "/studio/articles/edit" : $"/studio/articles/edit/{id}", fields.Append(("action", action)).ToArray());
+        await client.PostActionAsync(id is null ? "/studio/articles/edit" : $"/studio/articles/edit/{id}", action, fields);
 
     private Task<Article> ArticleAsync(string slug) => factory.WithDbAsync(db => db.Articles.AsNoTracking().SingleAsync(a => a.Slug == slug));
 

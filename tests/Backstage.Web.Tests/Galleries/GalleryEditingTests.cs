@@ -171,8 +171,8 @@ public sealed class GalleryEditingTests(GalleryFactory factory) : IClassFixture<
         var (show, editor, photos) = await GalleryAsync("Marni", 3);
         var slug = "gate-" + Guid.NewGuid().ToString("N")[..8];
         var body = $"Intro.\n\n::: gallery {show.Slug}\n";
-        var response = await editor.PostFormAsync("/studio/articles/edit",
-            ("Input.Title", "Gate test"), ("Input.Slug", slug), ("Input.Body", body), ("action", "publish"));
+        var response = await editor.PostActionAsync("/studio/articles/edit", "publish",
+            ("Input.Title", "Gate test"), ("Input.Slug", slug), ("Input.Body", body));
         var html = await response.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var errors = FormClient.Parse(html).QuerySelector(".errors")!.TextContent;
@@ -189,8 +189,8 @@ public sealed class GalleryEditingTests(GalleryFactory factory) : IClassFixture<
             f["Items[2].Decorative"] = "true";
             f["BulkCredit"] = "Jane Doe";
         });
-        response = await editor.PostFormAsync("/studio/articles/edit",
-            ("Input.Title", "Gate test"), ("Input.Slug", slug), ("Input.Body", body), ("action", "publish"));
+        response = await editor.PostActionAsync("/studio/articles/edit", "publish",
+            ("Input.Title", "Gate test"), ("Input.Slug", slug), ("Input.Body", body));
         errors = FormClient.Parse(await response.Content.ReadAsStringAsync()).QuerySelector(".errors")!.TextContent;
         Assert.Contains("At Marni, photo 2 (IMG_0002.jpg): no alt text", errors);
         Assert.DoesNotContain("photo 1", errors);
@@ -205,11 +205,17 @@ public sealed class GalleryEditingTests(GalleryFactory factory) : IClassFixture<
         Assert.Equal(HttpStatusCode.NotFound, (await anon.GetAsync(MediaEndpoints.Url(photos[0].Id, anyRendition))).StatusCode);
 
         await PostEditorAsync(editor, show.Id, "save", f => f["Items[1].AltText"] = "Make-up artist at work");
-        response = await editor.PostFormAsync("/studio/articles/edit",
-            ("Input.Title", "Gate test"), ("Input.Slug", slug), ("Input.Body", body), ("action", "publish"));
+        response = await editor.PostActionAsync("/studio/articles/edit", "publish",
+            ("Input.Title", "Gate test"), ("Input.Slug", slug), ("Input.Body", body));
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
 
-        // Publishing the article published the gallery's photos (the gate has just passed them): <picture> with AVIF/WebP sources, eager first image, credit lines.
+        // Publishing the article published none of the gallery's photos; the editor's explicit "Publish its ready photos
+        // too" does: <picture> with AVIF/WebP sources, eager first image, credit lines.
+        Assert.Empty(FormClient.Parse(await anon.GetStringAsync($"/articles/{slug}")).QuerySelectorAll("figure.gallery-photo"));
+        var saved = await factory.WithDbAsync(db => db.Articles.AsNoTracking().SingleAsync(a => a.Slug == slug));
+        var edit = FormClient.Parse(await editor.Http.GetStringAsync($"/studio/articles/edit/{saved.Id}"));
+        var publishPhotos = edit.QuerySelector("button[aria-label='Publish its ready photos too: At Marni']")!.Closest("form")!.GetAttribute("action")!;
+        Assert.Equal(HttpStatusCode.Redirect, (await editor.PostFormAsync($"/studio/articles/edit/{saved.Id}", [], publishPhotos)).StatusCode);
         var article = FormClient.Parse(await anon.GetStringAsync($"/articles/{slug}"));
         var figures = article.QuerySelectorAll("figure.gallery-photo");
         Assert.Equal(3, figures.Length);

@@ -107,8 +107,8 @@ public sealed class PublishingModelTests(GalleryFactory factory) : IClassFixture
         var hidden = await SurfacesAsync();
         Assert.All(hidden, s => Assert.False(s.Value, $"{s.Key} shows the draft show"));
 
-        var response = await editor.PostFormAsync($"/studio/shows/edit/{show.Id}", ("Input.Designer", show.Designer), ("Input.Season", show.Season),
-            ("Input.City", show.City), ("Input.Date", "2025-03-03"), ("Input.Slug", show.Slug), ("Input.Version", await VersionAsync(show.Id)), ("action", "publish"));
+        var response = await editor.PostActionAsync($"/studio/shows/edit/{show.Id}", "publish", ("Input.Designer", show.Designer), ("Input.Season", show.Season),
+            ("Input.City", show.City), ("Input.Date", "2025-03-03"), ("Input.Slug", show.Slug), ("Input.Version", await VersionAsync(show.Id)));
         Assert.True(response.StatusCode == HttpStatusCode.Redirect, await response.Content.ReadAsStringAsync());
         var shown = await SurfacesAsync();
         Assert.All(shown, s => Assert.True(s.Value, $"{s.Key} does not show the published show"));
@@ -127,8 +127,8 @@ public sealed class PublishingModelTests(GalleryFactory factory) : IClassFixture
         await factory.EditorAsync(e => e.PublishAllReadyAsync(show.Id, DeskTestKit.Desk, default));
         var editor = await factory.ClientAsync(Roles.Editor);
         var slug = "fence-" + Guid.NewGuid().ToString("N")[..8];
-        var response = await editor.PostFormAsync("/studio/articles/edit", ("Input.Title", "Fenced " + word), ("Input.Slug", slug),
-            ("Input.Body", $"How to embed:\n\n```\n::: gallery {show.Slug}\n```\n"), ("action", "publish"));
+        var response = await editor.PostActionAsync("/studio/articles/edit", "publish", ("Input.Title", "Fenced " + word), ("Input.Slug", slug),
+            ("Input.Body", $"How to embed:\n\n```\n::: gallery {show.Slug}\n```\n"));
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         var article = await factory.WithDbAsync(db => db.Articles.AsNoTracking().SingleAsync(a => a.Slug == slug));
         Assert.Empty(await factory.WithDbAsync(db => db.Set<ArticleGallery>().Where(e => e.ArticleId == article.Id).ToListAsync()));
@@ -311,9 +311,9 @@ public sealed class EmbargoTests : IAsyncLifetime
         local = local.AddTicks(-(local.Ticks % TimeSpan.TicksPerMinute)); // the form takes minutes
         var embargo = time.ToUtc(local);
         var version = (await _app.WithDbAsync(db => db.Shows.AsNoTracking().FirstAsync(s => s.Id == show.Id))).Version;
-        var response = await editor.PostFormAsync($"/studio/shows/edit/{show.Id}", ("Input.Designer", show.Designer), ("Input.Season", show.Season),
+        var response = await editor.PostActionAsync($"/studio/shows/edit/{show.Id}", "publish", ("Input.Designer", show.Designer), ("Input.Season", show.Season),
             ("Input.City", show.City), ("Input.Date", "2025-03-03"), ("Input.Slug", show.Slug), ("Input.Version", version.ToString()),
-            ("Input.EmbargoLocal", local.ToString("yyyy-MM-ddTHH:mm")), ("action", "publish"));
+            ("Input.EmbargoLocal", local.ToString("yyyy-MM-ddTHH:mm")));
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         var photo = Assert.Single(await _app.PhotosAsync(show.Id));
         var media = MediaEndpoints.Url(photo.Id, photo.Renditions[0].Spec);

@@ -43,8 +43,14 @@ public class BackstageFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Backstage:DataDirectory", DataDirectory);
         builder.UseSetting("Backstage:PublicBaseUrl", ClientOptions.BaseAddress.ToString()); // http://localhost unless a fixture changes it
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        // The existing suites publish freshly uploaded photos; they are the newsroom's own. Rights tests set "NoRights" back.
+        builder.UseSetting("Backstage:Rights:NewPhotoCategory", NewPhotoCategory);
+        builder.ConfigureServices(s => s.AddSingleton<IStartupFilter, TestPeer>());
         ConfigureSettings(builder);
     }
+
+    /// <summary>The rights category of a new upload; "NoRights" is the product's default (see RightsTests).</summary>
+    protected virtual string NewPhotoCategory => "Staff";
 
     /// <summary>Subclasses add settings (e.g. to enable a feature under test).</summary>
     protected virtual void ConfigureSettings(IWebHostBuilder builder) { }

@@ -42,3 +42,14 @@ public sealed class FormClient(HttpClient http)
 
     public static IHtmlDocument Parse(string html) => new HtmlParser().ParseDocument(html);
 }
+
+public static class ButtonForms
+{
+    /// <summary>
+    /// Presses one of a form's buttons the way a browser does: "save" posts to the page itself, any other action to
+    /// its own handler (Publish, Schedule, Unpublish: one handler per button).
+    /// </summary>
+    public static Task<HttpResponseMessage> PostActionAsync(this FormClient client, string pageUrl, string action, params (string Key, string Value)[] fields) =>
+        client.PostFormAsync(pageUrl, fields.Select(f => new KeyValuePair<string, string>(f.Key, f.Value)),
+            action == "save" ? pageUrl : $"{pageUrl}?handler={char.ToUpperInvariant(action[0])}{action[1..]}");
+}

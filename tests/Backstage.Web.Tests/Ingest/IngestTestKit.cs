@@ -13,12 +13,14 @@ public sealed class IngestFactory : GalleryFactory
 {
     public const int ChunkBytes = 64 * 1024;
     public const int MaxPhotosPerShow = 12;
+    public const int MaxOpenUploadsPerEditor = 4;
 
     protected override void ConfigureSettings(IWebHostBuilder builder)
     {
         base.ConfigureSettings(builder);
         builder.UseSetting("Backstage:Ingest:ChunkBytes", ChunkBytes.ToString());
         builder.UseSetting("Backstage:Ingest:MaxPhotosPerShow", MaxPhotosPerShow.ToString());
+        builder.UseSetting("Backstage:Ingest:MaxOpenUploadsPerEditor", MaxOpenUploadsPerEditor.ToString());
         builder.UseSetting("Backstage:Ingest:MaxCompressionRatio", "50");
     }
 }

@@ -342,7 +342,7 @@ public sealed class ResumableUploadTests(IngestFactory factory) : IClassFixture<
     }
 
     [Fact]
-    public async Task The_per_show_maximum_is_the_only_count_limit()
+    public async Task The_per_show_maximum_refuses_the_next_file_by_name()
     {
         var (client, showId) = await StartAsync();
         for (int i = 0; i < IngestFactory.MaxPhotosPerShow; i++)
@@ -350,6 +350,31 @@ public sealed class ResumableUploadTests(IngestFactory factory) : IClassFixture<
         var over = await client.CreateAsync("one-more.jpg", Jpeg(999, 120, 80));
         Assert.Equal(HttpStatusCode.Conflict, over.Status);
         Assert.Contains($"already holds {IngestFactory.MaxPhotosPerShow} photos", over.Message);
+    }
+
+    [Fact]
+    public async Task An_editor_may_keep_only_so_many_unfinished_uploads_open_at_once()
+    {
+        var (client, showId) = await StartAsync();
+        const int max = IngestFactory.MaxOpenUploadsPerEditor;
+        // Started in parallel (as 3 per tab and several tabs do): exactly the allowance is taken, never more.
+        var started = await Task.WhenAll(Enumerable.Range(0, max + 2).Select(i => client.CreateAsync($"IMG_{500 + i}.JPG", Jpeg(500 + i, 120, 80))));
+        Assert.Equal(max, started.Count(a => a.Status == HttpStatusCode.Created));
+        var refused = started.Where(a => a.Status == HttpStatusCode.TooManyRequests).ToList();
+        Assert.Equal(2, refused.Count);
+        Assert.All(refused, r => Assert.Matches($@"^IMG_5\d\d\.JPG: not started, you already have {max} unfinished uploads \(the most one account may have open; unfinished ones are dropped after 24 h untouched\)\. Let them finish, or resume them, then add this file\.$", r.Message));
+
+        // Another editor is not held back by this one's uploads.
+        var other = ProtocolClient.For(factory, await factory.ClientAsync(Roles.Editor), showId);
+        Assert.Equal(HttpStatusCode.Created, (await other.CreateAsync("IMG_0600.JPG", Jpeg(600, 120, 80))).Status);
+
+        // Once one of them finishes, a place is free again.
+        var first = started.First(a => a.Status == HttpStatusCode.Created);
+        var name = (await UploadRowAsync(first.Id!.Value)).FileName;
+        var bytes = Jpeg(int.Parse(name[4..7]), 120, 80);
+        Assert.Equal(HttpStatusCode.OK, (await client.PutAsync(first.Id!.Value, 0, bytes)).Status);
+        Assert.Equal("Done", (await client.CompleteAndWaitAsync(first.Id!.Value)).State);
+        Assert.Equal(HttpStatusCode.Created, (await client.CreateAsync("IMG_0700.JPG", Jpeg(700, 120, 80))).Status);
     }
 
     /// <summary>Sends the first <paramref name="cutAfter"/> bytes, then fails as a dropped connection does.</summary>

@@ -119,6 +119,7 @@ public sealed class JobLeaseTests(LeaseFactory factory) : IClassFixture<LeaseFac
     public async Task A_failed_heartbeat_is_retried_and_later_heartbeats_keep_the_lease()
     {
         factory.Gate.Reset();
+        factory.Breaker.FailNext = 0;
         factory.Gate.Services = factory.Services;
         var queued = await EnqueueAsync();
         var job = (await factory.Queue.ClaimAsync("worker-a"))!;
@@ -148,6 +149,7 @@ public sealed class JobLeaseTests(LeaseFactory factory) : IClassFixture<LeaseFac
     public async Task A_worker_whose_lease_was_taken_over_is_stopped_and_cannot_write_or_complete()
     {
         factory.Gate.Reset();
+        factory.Breaker.FailNext = 0;
         factory.Gate.Services = factory.Services;
         await EnqueueAsync();
         var job = (await factory.Queue.ClaimAsync("worker-a"))!;

@@ -68,7 +68,7 @@ public sealed class CacheTests(BackstageFactory factory) : IClassFixture<Backsta
         Assert.DoesNotContain(title, (await AnonymousGetAsync("/")).Html);
         Assert.True((await AnonymousGetAsync("/")).FromCache);
 
-        var created = await editor.PostFormAsync("/studio/articles/edit", ("Input.Title", title), ("Input.Body", "Words."), ("action", "publish"));
+        var created = await editor.PostActionAsync("/studio/articles/edit", "publish", ("Input.Title", title), ("Input.Body", "Words."));
         Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
         var id = IdFrom(created);
         var slug = await factory.WithDbAsync(db => Task.FromResult(db.Articles.Single(a => a.Id == id).Slug));
@@ -77,15 +77,15 @@ public sealed class CacheTests(BackstageFactory factory) : IClassFixture<Backsta
         Assert.True((await AnonymousGetAsync($"/articles/{slug}")).FromCache);
 
         var version = await factory.WithDbAsync(db => Task.FromResult(db.Articles.Single(a => a.Id == id).Version));
-        var edited = await editor.PostFormAsync($"/studio/articles/edit/{id}", ("Input.Title", title + " edited"), ("Input.Slug", slug),
-            ("Input.Body", "New words."), ("Input.Version", version.ToString()), ("action", "save"));
+        var edited = await editor.PostActionAsync($"/studio/articles/edit/{id}", "save", ("Input.Title", title + " edited"), ("Input.Slug", slug),
+            ("Input.Body", "New words."), ("Input.Version", version.ToString()));
         Assert.Equal(HttpStatusCode.Redirect, edited.StatusCode);
         Assert.Contains(title + " edited", (await AnonymousGetAsync($"/articles/{slug}")).Html);
         Assert.Contains(title + " edited", (await AnonymousGetAsync("/")).Html);
 
         version = await factory.WithDbAsync(db => Task.FromResult(db.Articles.Single(a => a.Id == id).Version));
-        var unpublished = await editor.PostFormAsync($"/studio/articles/edit/{id}", ("Input.Title", title + " edited"), ("Input.Slug", slug),
-            ("Input.Body", "New words."), ("Input.Version", version.ToString()), ("action", "unpublish"));
+        var unpublished = await editor.PostActionAsync($"/studio/articles/edit/{id}", "unpublish", ("Input.Title", title + " edited"), ("Input.Slug", slug),
+            ("Input.Body", "New words."), ("Input.Version", version.ToString()));
         Assert.Equal(HttpStatusCode.Redirect, unpublished.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await AnonymousGetAsync($"/articles/{slug}")).Status);
         Assert.DoesNotContain(title, (await AnonymousGetAsync("/")).Html);
@@ -118,8 +118,8 @@ public sealed class CacheTests(BackstageFactory factory) : IClassFixture<Backsta
         // Whole seconds in the site's time zone, two to three seconds ahead.
         var local = time.ToLocal(DateTimeOffset.UtcNow.AddSeconds(3));
         local = local.AddTicks(-(local.Ticks % TimeSpan.TicksPerSecond));
-        var scheduled = await editor.PostFormAsync("/studio/articles/edit", ("Input.Title", title), ("Input.Body", "Soon."),
-            ("Input.PublishAtLocal", local.ToString("yyyy-MM-ddTHH:mm:ss")), ("action", "schedule"));
+        var scheduled = await editor.PostActionAsync("/studio/articles/edit", "schedule", ("Input.Title", title), ("Input.Body", "Soon."),
+            ("Input.PublishAtLocal", local.ToString("yyyy-MM-ddTHH:mm:ss")));
         Assert.Equal(HttpStatusCode.Redirect, scheduled.StatusCode);
 
         // Before its time: not listed, and the home page is being served from the cache (so only eviction or the

@@ -799,6 +799,10 @@ namespace Backstage.Web.Data.Migrations
                         .HasColumnType("character varying(16)")
                         .HasColumnName("dominant_color");
 
+                    b.Property<bool>("EditorialOnly")
+                        .HasColumnType("boolean")
+                        .HasColumnName("editorial_only");
+
                     b.Property<string>("ExifCopyright")
                         .HasMaxLength(300)
                         .HasColumnType("character varying(300)")
@@ -832,6 +836,18 @@ namespace Backstage.Web.Data.Migrations
                         .HasColumnType("character varying(2000)")
                         .HasColumnName("last_error");
 
+                    b.Property<bool>("NoSocial")
+                        .HasColumnType("boolean")
+                        .HasColumnName("no_social");
+
+                    b.Property<bool>("NotInNewsletters")
+                        .HasColumnType("boolean")
+                        .HasColumnName("not_in_newsletters");
+
+                    b.Property<bool>("NotInSearch")
+                        .HasColumnType("boolean")
+                        .HasColumnName("not_in_search");
+
                     b.Property<long>("OriginalBytes")
                         .HasColumnType("bigint")
                         .HasColumnName("original_bytes");
@@ -859,6 +875,22 @@ namespace Backstage.Web.Data.Migrations
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)")
                         .HasColumnName("rendered_focal_key");
+
+                    b.Property<string>("RightsCategory")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)")
+                        .HasColumnName("rights_category");
+
+                    b.Property<string>("RightsNote")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("rights_note");
+
+                    b.Property<string>("RightsSource")
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)")
+                        .HasColumnName("rights_source");
 
                     b.Property<string>("Sha256")
                         .IsRequired()
@@ -896,9 +928,26 @@ namespace Backstage.Web.Data.Migrations
                         .HasColumnType("character varying(256)")
                         .HasColumnName("taken_down_by");
 
+                    b.Property<DateTimeOffset?>("UnpublishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("unpublished_at");
+
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
+
+                    b.Property<string>("UsageTerms")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("usage_terms");
+
+                    b.Property<DateTimeOffset?>("ValidFrom")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("valid_from");
+
+                    b.Property<DateTimeOffset?>("ValidUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("valid_until");
 
                     b.Property<uint>("Version")
                         .IsConcurrencyToken()
@@ -906,12 +955,20 @@ namespace Backstage.Web.Data.Migrations
                         .HasColumnType("xid")
                         .HasColumnName("xmin");
 
+                    b.Property<string>("WebStatement")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("web_statement");
+
                     b.Property<int>("Width")
                         .HasColumnType("integer")
                         .HasColumnName("width");
 
                     b.HasKey("Id")
                         .HasName("pk_photos");
+
+                    b.HasIndex("ValidUntil")
+                        .HasDatabaseName("ix_photos_valid_until");
 
                     b.HasIndex("ShowId", "Position")
                         .HasDatabaseName("ix_photos_show_id_position");
@@ -1076,6 +1133,11 @@ namespace Backstage.Web.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<string>("CreatedBy")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("created_by");
+
                     b.Property<string>("FileName")
                         .IsRequired()
                         .HasMaxLength(255)
@@ -1134,6 +1196,9 @@ namespace Backstage.Web.Data.Migrations
 
                     b.HasIndex("UpdatedAt")
                         .HasDatabaseName("ix_resumable_uploads_updated_at");
+
+                    b.HasIndex("CreatedBy", "State")
+                        .HasDatabaseName("ix_resumable_uploads_created_by_state");
 
                     b.HasIndex("ShowId", "Sha256", "Size")
                         .IsUnique()
@@ -1222,6 +1287,345 @@ namespace Backstage.Web.Data.Migrations
                         .HasDatabaseName("ix_jobs_state_run_after");
 
                     b.ToTable("jobs", (string)null);
+                });
+
+            modelBuilder.Entity("Backstage.Web.Newsletter.NewsletterDelivery", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<long>("IssueId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("issue_id");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("last_error");
+
+                    b.Property<DateTimeOffset?>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("state");
+
+                    b.Property<long>("SubscriberId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("subscriber_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_newsletter_deliveries");
+
+                    b.HasIndex("SubscriberId")
+                        .HasDatabaseName("ix_newsletter_deliveries_subscriber_id");
+
+                    b.HasIndex("IssueId", "State")
+                        .HasDatabaseName("ix_newsletter_deliveries_issue_id_state");
+
+                    b.HasIndex("IssueId", "SubscriberId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_newsletter_deliveries_issue_id_subscriber_id");
+
+                    b.ToTable("newsletter_deliveries", (string)null);
+                });
+
+            modelBuilder.Entity("Backstage.Web.Newsletter.NewsletterIssue", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("IntroMarkdown")
+                        .IsRequired()
+                        .HasMaxLength(20000)
+                        .HasColumnType("character varying(20000)")
+                        .HasColumnName("intro_markdown");
+
+                    b.Property<int>("RecipientCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("recipient_count");
+
+                    b.Property<DateTimeOffset?>("ScheduledFor")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("scheduled_for");
+
+                    b.Property<DateTimeOffset?>("SendStartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("send_started_at");
+
+                    b.Property<DateTimeOffset?>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.Property<string>("Slug")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("slug");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("state");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("subject");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("Id")
+                        .HasName("pk_newsletter_issues");
+
+                    b.HasIndex("Slug")
+                        .IsUnique()
+                        .HasDatabaseName("ix_newsletter_issues_slug");
+
+                    b.HasIndex("State", "ScheduledFor")
+                        .HasDatabaseName("ix_newsletter_issues_state_scheduled_for");
+
+                    b.ToTable("newsletter_issues", (string)null);
+                });
+
+            modelBuilder.Entity("Backstage.Web.Newsletter.NewsletterIssueList", b =>
+                {
+                    b.Property<long>("IssueId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("issue_id");
+
+                    b.Property<int>("ListId")
+                        .HasColumnType("integer")
+                        .HasColumnName("list_id");
+
+                    b.HasKey("IssueId", "ListId")
+                        .HasName("pk_newsletter_issue_lists");
+
+                    b.HasIndex("ListId")
+                        .HasDatabaseName("ix_newsletter_issue_lists_list_id");
+
+                    b.ToTable("newsletter_issue_lists", (string)null);
+                });
+
+            modelBuilder.Entity("Backstage.Web.Newsletter.NewsletterList", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("description");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Slug")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)")
+                        .HasColumnName("slug");
+
+                    b.Property<int>("SortOrder")
+                        .HasColumnType("integer")
+                        .HasColumnName("sort_order");
+
+                    b.HasKey("Id")
+                        .HasName("pk_newsletter_lists");
+
+                    b.HasIndex("Slug")
+                        .IsUnique()
+                        .HasDatabaseName("ix_newsletter_lists_slug");
+
+                    b.ToTable("newsletter_lists", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            Description = "Each morning of a fashion week: the shows of the day before, backstage.",
+                            Name = "Fashion week daily",
+                            Slug = "fashion-week-daily",
+                            SortOrder = 1
+                        },
+                        new
+                        {
+                            Id = 2,
+                            Description = "Once a week: the galleries our editors liked best.",
+                            Name = "The week's best backstage",
+                            Slug = "weeks-best-backstage",
+                            SortOrder = 2
+                        });
+                });
+
+            modelBuilder.Entity("Backstage.Web.Newsletter.NewsletterStory", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("IssueId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("issue_id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("kind");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer")
+                        .HasColumnName("position");
+
+                    b.Property<int>("TargetId")
+                        .HasColumnType("integer")
+                        .HasColumnName("target_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_newsletter_stories");
+
+                    b.HasIndex("IssueId", "Position")
+                        .HasDatabaseName("ix_newsletter_stories_issue_id_position");
+
+                    b.ToTable("newsletter_stories", (string)null);
+                });
+
+            modelBuilder.Entity("Backstage.Web.Newsletter.NewsletterSubscription", b =>
+                {
+                    b.Property<long>("SubscriberId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("subscriber_id");
+
+                    b.Property<int>("ListId")
+                        .HasColumnType("integer")
+                        .HasColumnName("list_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.HasKey("SubscriberId", "ListId")
+                        .HasName("pk_newsletter_subscriptions");
+
+                    b.HasIndex("ListId")
+                        .HasDatabaseName("ix_newsletter_subscriptions_list_id");
+
+                    b.ToTable("newsletter_subscriptions", (string)null);
+                });
+
+            modelBuilder.Entity("Backstage.Web.Newsletter.Subscriber", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("BounceCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("bounce_count");
+
+                    b.Property<DateTimeOffset?>("ConfirmedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("confirmed_at");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("email");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("state");
+
+                    b.Property<DateTimeOffset>("StateChangedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("state_changed_at");
+
+                    b.Property<string>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("token_hash");
+
+                    b.Property<string>("UserId")
+                        .HasColumnType("text")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_newsletter_subscribers");
+
+                    b.HasIndex("Email")
+                        .IsUnique()
+                        .HasDatabaseName("ix_newsletter_subscribers_email");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_newsletter_subscribers_token_hash");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_newsletter_subscribers_user_id");
+
+                    b.ToTable("newsletter_subscribers", (string)null);
                 });
 
             modelBuilder.Entity("Backstage.Web.Shows.Show", b =>
@@ -1731,6 +2135,76 @@ namespace Backstage.Web.Data.Migrations
                         .HasConstraintName("fk_resumable_uploads_shows_show_id");
 
                     b.Navigation("Show");
+                });
+
+            modelBuilder.Entity("Backstage.Web.Newsletter.NewsletterDelivery", b =>
+                {
+                    b.HasOne("Backstage.Web.Newsletter.NewsletterIssue", null)
+                        .WithMany()
+                        .HasForeignKey("IssueId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_newsletter_deliveries_newsletter_issue_issue_id");
+
+                    b.HasOne("Backstage.Web.Newsletter.Subscriber", null)
+                        .WithMany()
+                        .HasForeignKey("SubscriberId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_newsletter_deliveries_subscriber_subscriber_id");
+                });
+
+            modelBuilder.Entity("Backstage.Web.Newsletter.NewsletterIssueList", b =>
+                {
+                    b.HasOne("Backstage.Web.Newsletter.NewsletterIssue", null)
+                        .WithMany()
+                        .HasForeignKey("IssueId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_newsletter_issue_lists_newsletter_issues_issue_id");
+
+                    b.HasOne("Backstage.Web.Newsletter.NewsletterList", null)
+                        .WithMany()
+                        .HasForeignKey("ListId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_newsletter_issue_lists_newsletter_list_list_id");
+                });
+
+            modelBuilder.Entity("Backstage.Web.Newsletter.NewsletterStory", b =>
+                {
+                    b.HasOne("Backstage.Web.Newsletter.NewsletterIssue", null)
+                        .WithMany()
+                        .HasForeignKey("IssueId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_newsletter_stories_newsletter_issues_issue_id");
+                });
+
+            modelBuilder.Entity("Backstage.Web.Newsletter.NewsletterSubscription", b =>
+                {
+                    b.HasOne("Backstage.Web.Newsletter.NewsletterList", null)
+                        .WithMany()
+                        .HasForeignKey("ListId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_newsletter_subscriptions_newsletter_lists_list_id");
+
+                    b.HasOne("Backstage.Web.Newsletter.Subscriber", null)
+                        .WithMany()
+                        .HasForeignKey("SubscriberId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_newsletter_subscriptions_subscriber_subscriber_id");
+                });
+
+            modelBuilder.Entity("Backstage.Web.Newsletter.Subscriber", b =>
+                {
+                    b.HasOne("Backstage.Web.Accounts.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_newsletter_subscribers_asp_net_users_user_id");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>

@@ -9,7 +9,8 @@ namespace Backstage.Web.Pages.Account;
 
 /// <summary>
 /// Reader registration. The answer is the same whether or not the address already has an account ("check your
-/// email"): a new account gets a confirmation link, an existing one a notice. Throttled per client address.
+/// email"): a new account gets a confirmation link, an existing one a notice (at most one an hour per address).
+/// Throttled per client address.
 /// </summary>
 [AllowAnonymous]
 public sealed class RegisterModel(UserManager<AppUser> users, IPasswordHasher<AppUser> hasher, BackstageDbContext db, Throttle throttle, AccountMail mail)
@@ -48,7 +49,12 @@ public sealed class RegisterModel(UserManager<AppUser> users, IPasswordHasher<Ap
         if (await users.FindByEmailAsync(email) is { } existing)
         {
             hasher.HashPassword(existing, Input.Password); // the same hashing work as creating an account: timing says nothing
-            await mail.SendAlreadyRegisteredAsync(existing, ct);
+            // One notice per address per hour, whoever asks from wherever: the answer stays "check your email".
+            if (await throttle.RetryAfterAsync(ct, (ThrottleRule.AlreadyRegisteredPerAccount, email)) is null)
+            {
+                await throttle.RecordAsync(ct, (ThrottleRule.AlreadyRegisteredPerAccount, email));
+                await mail.SendAlreadyRegisteredAsync(existing, ct);
+            }
         }
         else
         {

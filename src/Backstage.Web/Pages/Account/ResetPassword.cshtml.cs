@@ -35,7 +35,10 @@ public sealed class ResetPasswordModel(UserManager<AppUser> users, Throttle thro
         // The owner proved they read the mailbox: failed attempts no longer hold the account.
         await throttle.ClearAsync(ThrottleRule.SignInPerAccount, user.Email!, ct);
         await users.SetLockoutEndDateAsync(user, null);
-        TempData["Flash"] = "Your password is changed. Sign in with it.";
+        // A reset proves the mailbox, not the phone: two-factor sign-in stays on, and the page says so.
+        TempData["Flash"] = user.TwoFactorEnabled
+            ? "Your password is changed. Two-factor authentication stays on: sign in with the new password and a code from your authenticator app (or a recovery code)."
+            : "Your password is changed. Sign in with it.";
         return RedirectToPage("Login");
     }
 

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace Backstage.Web.Pages.Account;
 
 /// <summary>My account: name and email notifications, password, two-factor sign-in, and signing out every session.</summary>
-public sealed class SettingsModel(UserManager<AppUser> users, SignInManager<AppUser> signIn, BackstageDbContext db) : AccountPage
+public sealed class SettingsModel(UserManager<AppUser> users, SignInManager<AppUser> signIn, BackstageDbContext db, TimeProvider clock) : AccountPage
 {
     public AppUser Me { get; private set; } = null!;
     public bool IsAdmin => User.IsInRole(Roles.Admin);
@@ -61,6 +61,7 @@ public sealed class SettingsModel(UserManager<AppUser> users, SignInManager<AppU
                     e.Code == "PasswordMismatch" ? "That is not your current password." : e.Description);
             return Page();
         }
+        RecentSignIn.Mark(HttpContext, clock.GetUtcNow()); // the current password was just typed
         await signIn.RefreshSignInAsync(Me);
         TempData["Flash"] = "Your password is changed; your other sessions are signed out.";
         return RedirectToPage();

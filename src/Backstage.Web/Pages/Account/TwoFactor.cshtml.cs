@@ -8,8 +8,10 @@ namespace Backstage.Web.Pages.Account;
 /// <summary>
 /// Two-factor authentication with an authenticator app (TOTP, RFC 6238, Identity's authenticator provider): scan the QR
 /// code or type the key, verify a code, keep the 10 recovery codes; or turn it off. Turning it on or off rotates the
-/// security stamp, and this session is signed in again so it continues.
+/// security stamp, and this session is signed in again so it continues. Every handler (the page shows a key) needs a
+/// recent password or code (<see cref="RecentSignIn"/>): a stolen session alone cannot remove or replace the factor.
 /// </summary>
+[RequireRecentSignIn]
 public sealed class TwoFactorModel(UserManager<AppUser> users, SignInManager<AppUser> signIn) : AccountPage
 {
     public bool Enabled { get; private set; }

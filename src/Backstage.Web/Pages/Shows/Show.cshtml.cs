@@ -26,8 +26,10 @@ public sealed class ShowModel(BackstageDbContext db, IGalleryEmbedRenderer galle
         Show = show;
         GalleryHtml = (await galleries.RenderAsync([slug], ct)).GetValueOrDefault(slug, "");
         var visible = await photos.PhotosAsync(show.Id, ct);
-        var cover = visible.Count == 0 ? null : (await photos.ShowCoversAsync([show.Id], ct)).GetValueOrDefault(show.Id) ?? visible[0];
-        var objects = visible.Select(p => (p, Jpeg: media.Public(p).Jpeg(1920))).Where(x => x.Jpeg is not null)
+        // Deny wins: a "No social" photo is never the og:image nor a JSON-LD image; the first photo that may be shared stands in.
+        var cover = visible.Count == 0 ? null : (await photos.ShowCoversAsync([show.Id], ct, Galleries.Surface.Social)).GetValueOrDefault(show.Id)
+            ?? visible.FirstOrDefault(p => Galleries.Rights.Allows(p, Galleries.Surface.Social));
+        var objects = visible.Where(p => Galleries.Rights.Allows(p, Galleries.Surface.Social)).Select(p => (p, Jpeg: media.Public(p).Jpeg(1920))).Where(x => x.Jpeg is not null)
             .Select(x => ReaderMeta.ImageObject(urls, x.Jpeg!.Url, Galleries.Photo.PageUrl(show.Slug, x.p.Position),
                 x.p.Caption, x.p.CreditName, x.Jpeg.Width, x.Jpeg.Height)).ToList();
         var shareImage = cover is null ? null : photos.ShareImage(cover);

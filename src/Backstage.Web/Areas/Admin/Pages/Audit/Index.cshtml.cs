@@ -11,7 +11,7 @@ public sealed class IndexModel(BackstageDbContext db) : PageModel
 {
     public const int PageSize = 100;
     public static readonly string[] Actions =
-        ["posted", "approved", "spam", "trash", "restored", "reports-dismissed", "edited", "deleted", "reported", "purged", "banned", "unbanned", "rules-changed"];
+        ["posted", "approved", "spam", "trash", "restored", "reports-dismissed", "edited", "deleted", "reported", "purged", "banned", "unbanned", "rules-changed", Users.IndexModel.TwoFactorReset];
 
     [BindProperty(SupportsGet = true)] public string? Action { get; set; }
     /// <summary>"rule" (automatic), "person", or empty for both.</summary>

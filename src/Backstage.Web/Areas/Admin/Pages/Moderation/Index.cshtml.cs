@@ -9,8 +9,8 @@ namespace Backstage.Web.Areas.Admin.Pages.Moderation;
 
 /// <summary>
 /// The moderation queue (/moderation): pending and reported comments with their article and context, newest first.
-/// One form holds the whole table, so bulk selection works without JavaScript: "act" is either a bulk decision
-/// ("approve") applied to the ticked ids, or a single one ("approve:123") from a row's own button.
+/// One form holds the whole table, so bulk selection works without JavaScript: each decision has its own handler
+/// (Approve, Spam, Trash, Restore); a row's own button posts its comment's id, a bulk button the ticked ids.
 /// </summary>
 public sealed class IndexModel(BackstageDbContext db, CommentModeration comments) : PageModel
 {
@@ -36,31 +36,32 @@ public sealed class IndexModel(BackstageDbContext db, CommentModeration comments
 
     public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
 
-    public async Task<IActionResult> OnPostAsync(string? act, long[]? ids, string? reason, CancellationToken ct)
+    // One handler per button. A row's button posts its comment's id (id); the bulk buttons post the ticked ones (ids).
+    public Task<IActionResult> OnPostApproveAsync(long? id, long[]? ids, string? reason, CancellationToken ct) =>
+        ModerateAsync(ModerationDecision.Approve, id, ids, reason, "Approved", ct);
+
+    public Task<IActionResult> OnPostSpamAsync(long? id, long[]? ids, string? reason, CancellationToken ct) =>
+        ModerateAsync(ModerationDecision.Spam, id, ids, reason, "Marked as spam", ct);
+
+    public Task<IActionResult> OnPostTrashAsync(long? id, long[]? ids, string? reason, CancellationToken ct) =>
+        ModerateAsync(ModerationDecision.Trash, id, ids, reason, "Moved to trash", ct);
+
+    public Task<IActionResult> OnPostRestoreAsync(long? id, long[]? ids, string? reason, CancellationToken ct) =>
+        ModerateAsync(ModerationDecision.Restore, id, ids, reason, "Restored to pending", ct);
+
+    /// <summary>A post without a decision (no handler) changes nothing.</summary>
+    public IActionResult OnPost() => BadRequest();
+
+    private async Task<IActionResult> ModerateAsync(ModerationDecision decision, long? id, long[]? ids, string? reason, string done, CancellationToken ct)
     {
-        var parts = (act ?? "").Split(':', 2);
-        ModerationDecision? decision = parts[0] switch
-        {
-            "approve" => ModerationDecision.Approve,
-            "spam" => ModerationDecision.Spam,
-            "trash" => ModerationDecision.Trash,
-            "restore" => ModerationDecision.Restore,
-            _ => null,
-        };
-        if (decision is null) return BadRequest();
-        IReadOnlyCollection<long> targets = parts.Length == 2 && long.TryParse(parts[1], out var one) ? [one] : ids ?? [];
+        IReadOnlyCollection<long> targets = id is { } one ? [one] : ids ?? [];
         if (targets.Count == 0)
         {
             TempData["Flash"] = "Tick at least one comment first.";
             return RedirectToPage(new { State, Article, Reader });
         }
-        var n = (await comments.ModerateAsync(targets, decision.Value, Me, string.IsNullOrWhiteSpace(reason) ? null : reason.Trim(), ct)).Changed;
-        var verb = decision switch
-        {
-            ModerationDecision.Approve => "Approved", ModerationDecision.Spam => "Marked as spam",
-            ModerationDecision.Trash => "Moved to trash", _ => "Restored to pending",
-        };
-        TempData["Flash"] = n == 0 ? "Nothing changed." : $"{verb}: {n} comment{(n == 1 ? "" : "s")}.";
+        var n = (await comments.ModerateAsync(targets, decision, Me, string.IsNullOrWhiteSpace(reason) ? null : reason.Trim(), ct)).Changed;
+        TempData["Flash"] = n == 0 ? "Nothing changed." : $"{done}: {n} comment{(n == 1 ? "" : "s")}.";
         return RedirectToPage(new { State, Article, Reader });
     }
 

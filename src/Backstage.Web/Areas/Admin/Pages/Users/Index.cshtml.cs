@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Backstage.Web.Accounts;
+using Backstage.Web.Data;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -7,8 +8,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Backstage.Web.Areas.Admin.Pages.Users;
 
-/// <summary>Admins list accounts, create editors and admins, and change anyone's role.</summary>
-public sealed class IndexModel(UserManager<AppUser> users, Data.BackstageDbContext db) : PageModel
+/// <summary>Admins list accounts, create editors and admins, change anyone's role, sign an account out everywhere and reset its two-factor sign-in.</summary>
+public sealed class IndexModel(UserManager<AppUser> users, Data.BackstageDbContext db, TimeProvider clock) : PageModel
 {
     public sealed record Row(AppUser User, string Role);
     public IReadOnlyList<Row> Rows { get; private set; } = [];
@@ -75,6 +76,35 @@ public sealed class IndexModel(UserManager<AppUser> users, Data.BackstageDbConte
         TempData["Flash"] = $"Every session of {user.Email} is signed out.";
         return RedirectToPage();
     }
+
+    /// <summary>
+    /// A lost phone and no recovery codes: two-factor sign-in off and the authenticator key forgotten, in one transaction
+    /// with its entry in the audit log (admin → Audit, "two-factor-reset"). The stamp rotates, so the account's
+    /// sessions end; the owner signs in with the password and sets up a new authenticator.
+    /// </summary>
+    public async Task<IActionResult> OnPostResetTwoFactorAsync(string userId, CancellationToken ct)
+    {
+        var admin = Accounts.Actor.From(User);
+        var email = await db.InTransactionAsync(async () =>
+        {
+            // Loaded inside the unit: a retry starts from a cleared change tracker.
+            if (await users.FindByIdAsync(userId) is not { TwoFactorEnabled: true } user) return null;
+            await users.SetTwoFactorEnabledAsync(user, false);
+            await users.ResetAuthenticatorKeyAsync(user);
+            db.Add(new Comments.CommentAuditEntry
+            {
+                At = clock.GetUtcNow(), ActorId = admin.Id, Actor = admin.Name, Action = TwoFactorReset, SubjectUserId = user.Id,
+                Reason = "two-factor sign-in reset by an admin",
+            });
+            await db.SaveChangesAsync(ct);
+            return user.Email;
+        }, ct);
+        if (email is null) return NotFound();
+        TempData["Flash"] = $"Two-factor sign-in of {email} is reset and their sessions are signed out: they sign in with their password and set up a new authenticator.";
+        return RedirectToPage();
+    }
+
+    public const string TwoFactorReset = "two-factor-reset";
 
     private async Task LoadAsync()
     {

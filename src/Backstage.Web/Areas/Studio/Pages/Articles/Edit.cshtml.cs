@@ -1,27 +1,29 @@
 using System.ComponentModel.DataAnnotations;
 using Backstage.Web.Accounts;
 using Backstage.Web.Articles;
-using Backstage.Web.Cluster;
 using Backstage.Web.Data;
 using Backstage.Web.Galleries;
-using Backstage.Web.Studio;
-using Microsoft.AspNetCore.Identity;
+using Backstage.Web.Shows;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 
 namespace Backstage.Web.Areas.Studio.Pages.Articles;
 
-/// <summary>Create and edit one article: save, publish now, schedule, unpublish. One form, one page.</summary>
-/// <remarks>Every save keeps a revision (History) and records the galleries the body embeds; publishing or scheduling
-/// also puts the embedded galleries live (<see cref="GalleryEditor.PublishWithArticleAsync"/>) and writes the studio log.</remarks>
-public sealed class EditModel(BackstageDbContext db, IEnumerable<IPublishCheck> checks, SiteTime time, UserManager<Accounts.AppUser> users,
-    PublicCache publicCache, GalleryEditor galleries) : PageModel
+/// <summary>Create and edit one article: save, publish now, schedule, unpublish — one handler per button, each one
+/// <see cref="ArticlePublishing"/> transaction.</summary>
+/// <remarks>Publishing the article changes no show or photo: the gate lists what its galleries hold back from readers
+/// (<see cref="Notices"/>), and the editor chooses with "Publish the show too" / "Publish its ready photos too".</remarks>
+public sealed class EditModel(BackstageDbContext db, SiteTime time, ArticlePublishing publishing, IEmbedNotices notices,
+    ShowPublishing shows, GalleryEditor galleries) : PageModel
 {
     [BindProperty] public ArticleInput Input { get; set; } = new();
     public int? Id { get; private set; }
     public ArticleStatus? Status { get; private set; }
     public DateTimeOffset? PublishAt { get; private set; }
+    /// <summary>What the embedded galleries hold back from readers (drafts, scheduled shows, unpublished photos).</summary>
+    public IReadOnlyList<EmbedNotice> Notices { get; private set; } = [];
+    public IReadOnlyList<string> Problems { get; private set; } = [];
     public string ZoneName => time.ZoneName;
     public string StatusText => Status switch
     {
@@ -53,81 +55,74 @@ public sealed class EditModel(BackstageDbContext db, IEnumerable<IPublishCheck> 
             Title = a.Title, Slug = a.Slug, Standfirst = a.Standfirst, Body = a.Body, Version = a.Version,
             PublishAtLocal = a.Status == ArticleStatus.Scheduled && a.PublishAt is { } at ? time.ToLocal(at) : null,
         };
-        return Page();
+        if (TempData["Problems"] is string[] problems) Problems = problems;
+        return await PageAsync(ct);
     }
 
-    public async Task<IActionResult> OnPostAsync(int? id, string? action, CancellationToken ct)
+    public Task<IActionResult> OnPostAsync(int? id, CancellationToken ct) => SaveAsync(id, "save", ct);
+    public Task<IActionResult> OnPostPublishAsync(int? id, CancellationToken ct) => SaveAsync(id, "publish", ct);
+    public Task<IActionResult> OnPostScheduleAsync(int? id, CancellationToken ct) => SaveAsync(id, "schedule", ct);
+    public Task<IActionResult> OnPostUnpublishAsync(int? id, CancellationToken ct) => SaveAsync(id, "unpublish", ct);
+
+    /// <summary>"Publish the show too": the editor's explicit choice for one show this article embeds (logged with the article's title).</summary>
+    public async Task<IActionResult> OnPostPublishShowAsync(int id, int show, CancellationToken ct)
     {
-        Article? article = null;
+        if (await EmbeddedShowAsync(id, show, ct) is not { } title) return NotFound();
+        TempData["Flash"] = (await shows.PublishForArticleAsync(show, title, Actor.From(User), ct)).Message;
+        return RedirectToPage("", new { id });
+    }
+
+    /// <summary>"Publish its ready photos too": publishes the show's ready photos, skipping (and naming) those unpublished on purpose.</summary>
+    public async Task<IActionResult> OnPostPublishPhotosAsync(int id, int show, CancellationToken ct)
+    {
+        if (await EmbeddedShowAsync(id, show, ct) is not { } title) return NotFound();
+        var result = await galleries.PublishAllReadyAsync(show, Actor.From(User), ct, $"\"Publish its ready photos too\" from the article \"{title}\"");
+        TempData["Flash"] = result.Message;
+        if (result.Problems.Count > 0) TempData["Problems"] = result.Problems.ToArray();
+        return RedirectToPage("", new { id });
+    }
+
+    /// <summary>The article's title if article <paramref name="id"/> embeds show <paramref name="showId"/>; null otherwise (deny by default).</summary>
+    private async Task<string?> EmbeddedShowAsync(int id, int showId, CancellationToken ct) =>
+        await db.Articles.Where(a => a.Id == id && db.Set<ArticleGallery>().Any(e => e.ArticleId == a.Id && db.Shows.Any(s => s.Id == showId && s.Slug == e.ShowSlug)))
+            .Select(a => a.Title).FirstOrDefaultAsync(ct);
+
+    /// <summary>Checks the form, then lets <see cref="ArticlePublishing"/> save it with the state <paramref name="action"/> chose.</summary>
+    private async Task<IActionResult> SaveAsync(int? id, string action, CancellationToken ct)
+    {
         if (id is not null)
         {
-            article = await db.Articles.FirstOrDefaultAsync(x => x.Id == id, ct);
-            if (article is null) return NotFound();
-            Show(article);
+            var current = await db.Articles.AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct);
+            if (current is null) return NotFound();
+            Show(current);
         }
         var slug = string.IsNullOrWhiteSpace(Input.Slug) ? Slugs.From(Input.Title ?? "") : Input.Slug.Trim().ToLowerInvariant();
-        if (!ModelState.IsValid) return Page();
+        if (!ModelState.IsValid) return await PageAsync(ct);
         if (!Slugs.IsValid(slug))
             ModelState.AddModelError("Input.Slug", "The address may use only lowercase letters, digits and single hyphens, e.g. \"dior-fw25-backstage\".");
         else if (await db.Articles.AnyAsync(a => a.Slug == slug && a.Id != id, ct))
             ModelState.AddModelError("Input.Slug", $"Another article already uses the address /articles/{slug}. Choose another.");
+        var (status, publishAt) = PublishSchedule.Apply(action, Status ?? ArticleStatus.Draft, PublishAt, Input.PublishAtLocal, "article", time, ModelState);
+        if (!ModelState.IsValid) return await PageAsync(ct);
 
-        var (status, publishAt) = PublishSchedule.Apply(action, article?.Status ?? ArticleStatus.Draft, article?.PublishAt, Input.PublishAtLocal, "article", time, ModelState);
-        if (action is "publish" or "schedule")
-            foreach (var check in checks)
-            foreach (var problem in await check.CheckAsync(Input.Body ?? "", ct))
-                ModelState.AddModelError("", problem);
-        if (!ModelState.IsValid) return Page();
+        var fields = new ArticleFields((Input.Title ?? "").Trim(), slug, string.IsNullOrWhiteSpace(Input.Standfirst) ? null : Input.Standfirst.Trim(),
+            Input.Body ?? "", Input.Version);
+        var outcome = await publishing.SaveAsync(id, fields, action, status, publishAt, Actor.From(User), ct);
+        if (!outcome.Ok)
+        {
+            if (outcome.Problems is { Count: > 0 } problems)
+                foreach (var problem in problems) ModelState.AddModelError("", problem);
+            else ModelState.AddModelError(outcome.Field ?? "", outcome.Message);
+            return await PageAsync(ct);
+        }
+        TempData["Flash"] = outcome.Message;
+        return RedirectToPage("", new { id = outcome.Id });
+    }
 
-        if (article is null)
-        {
-            article = new Article { AuthorId = users.GetUserId(User) };
-            db.Articles.Add(article);
-        }
-        else db.Entry(article).Property(a => a.Version).OriginalValue = Input.Version;
-        article.Title = (Input.Title ?? "").Trim();
-        article.Slug = slug;
-        article.Standfirst = string.IsNullOrWhiteSpace(Input.Standfirst) ? null : Input.Standfirst.Trim();
-        article.Body = Input.Body ?? "";
-        article.Status = status;
-        article.PublishAt = publishAt;
-        article.UpdatedAt = time.Now;
-        var actor = Actor.From(User);
-        await ArticleEmbeds.RecordAsync(db, article, ct);
-        db.Add(ArticleRevision.Of(article, actor.Id, actor.Name, time.Now));
-        var wasLogged = action is "publish" or "schedule" or "unpublish";
-        try
-        {
-            await db.SaveChangesAsync(ct);
-            if (wasLogged)
-            {
-                StudioLog.Record(db, actor, time.Now, action!, "article", article.Id, article.Title,
-                    action == "schedule" ? $"goes live {time.Format(publishAt)} ({time.ZoneName})" : null);
-                await db.SaveChangesAsync(ct);
-            }
-            if (action is "publish" or "schedule")
-                await galleries.PublishWithArticleAsync(MarkdownRenderer.GallerySlugs(article.Body), publishAt!.Value, actor, ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            ModelState.AddModelError("", "Someone else saved this article after you opened it. Nothing was overwritten: your text is still in the form below. " +
-                "Open the latest version in a new tab, copy your changes over, and save there.");
-            return Page();
-        }
-        catch (DbUpdateException e) when (e.IsUniqueViolation())
-        {
-            ModelState.AddModelError("Input.Slug", $"Another article already uses the address /articles/{slug}. Choose another.");
-            return Page();
-        }
-        await publicCache.InvalidateAsync(ct); // readers see the change (or its absence) at once
-        TempData["Flash"] = action switch
-        {
-            "publish" => "Published. It is live now.",
-            "schedule" => $"Scheduled for {time.Format(publishAt)} ({time.ZoneName}).",
-            "unpublish" => "Unpublished: readers no longer see it.",
-            _ => "Saved.",
-        };
-        return RedirectToPage(new { id = article.Id });
+    private async Task<IActionResult> PageAsync(CancellationToken ct)
+    {
+        Notices = await notices.ForAsync(Input.Body ?? "", ct);
+        return Page();
     }
 
     private void Show(Article a) => (Id, Status, PublishAt) = (a.Id, a.Status, a.PublishAt);

@@ -1,20 +1,17 @@
 using System.ComponentModel.DataAnnotations;
 using Backstage.Web.Accounts;
 using Backstage.Web.Articles;
-using Backstage.Web.Cluster;
 using Backstage.Web.Data;
-using Backstage.Web.Galleries;
-using Backstage.Web.Jobs;
 using Backstage.Web.Shows;
-using Backstage.Web.Studio;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 
 namespace Backstage.Web.Areas.Studio.Pages.Shows;
 
-/// <summary>Create and edit a show, and publish it: Draft / Scheduled / Published, plus an embargo ("not before").</summary>
-public sealed class EditModel(BackstageDbContext db, SiteTime time, JobQueue queue, PublicCache publicCache) : PageModel
+/// <summary>Create and edit a show, and publish it: Draft / Scheduled / Published, plus an embargo ("not before").
+/// One handler per button; <see cref="ShowPublishing"/> does each in one transaction.</summary>
+public sealed class EditModel(BackstageDbContext db, SiteTime time, ShowPublishing publishing) : PageModel
 {
     [BindProperty] public ShowInput Input { get; set; } = new();
     public int? Id { get; private set; }
@@ -58,14 +55,19 @@ public sealed class EditModel(BackstageDbContext db, SiteTime time, JobQueue que
         return Page();
     }
 
-    public async Task<IActionResult> OnPostAsync(int? id, string? action, CancellationToken ct)
+    public Task<IActionResult> OnPostAsync(int? id, CancellationToken ct) => SaveAsync(id, "save", ct);
+    public Task<IActionResult> OnPostPublishAsync(int? id, CancellationToken ct) => SaveAsync(id, "publish", ct);
+    public Task<IActionResult> OnPostScheduleAsync(int? id, CancellationToken ct) => SaveAsync(id, "schedule", ct);
+    public Task<IActionResult> OnPostUnpublishAsync(int? id, CancellationToken ct) => SaveAsync(id, "unpublish", ct);
+
+    /// <summary>Checks the form, then lets <see cref="ShowPublishing"/> save it with the state <paramref name="action"/> chose.</summary>
+    private async Task<IActionResult> SaveAsync(int? id, string action, CancellationToken ct)
     {
-        Show? show = null;
         if (id is not null)
         {
-            show = await db.Shows.FirstOrDefaultAsync(x => x.Id == id, ct);
-            if (show is null) return NotFound();
-            (Id, Current) = (show.Id, show);
+            Current = await db.Shows.AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct);
+            if (Current is null) return NotFound();
+            Id = Current.Id;
         }
         if (!ModelState.IsValid) return Page();
         var slug = string.IsNullOrWhiteSpace(Input.Slug) ? Slugs.From($"{Input.Designer} {SeasonCode(Input.Season)}") : Input.Slug.Trim().ToLowerInvariant();
@@ -73,44 +75,19 @@ public sealed class EditModel(BackstageDbContext db, SiteTime time, JobQueue que
             ModelState.AddModelError("Input.Slug", "The address may use only lowercase letters, digits and single hyphens, e.g. \"dior-fw25\".");
         else if (await db.Shows.AnyAsync(s => s.Slug == slug && s.Id != id, ct))
             ModelState.AddModelError("Input.Slug", $"Another show already uses the address /shows/{slug}. Choose another.");
-        var (status, publishAt) = PublishSchedule.Apply(action, show?.Status ?? ShowStatus.Draft, show?.PublishAt, Input.PublishAtLocal, "show", time, ModelState);
-        var embargo = Input.EmbargoLocal is { } local ? time.ToUtc(local) : (DateTimeOffset?)null;
+        var (status, publishAt) = PublishSchedule.Apply(action, Current?.Status ?? ShowStatus.Draft, Current?.PublishAt, Input.PublishAtLocal, "show", time, ModelState);
         if (!ModelState.IsValid) return Page();
 
-        if (show is null) db.Shows.Add(show = new Show());
-        else db.Entry(show).Property(s => s.Version).OriginalValue = Input.Version;
-        show.Designer = Input.Designer.Trim();
-        show.Season = Input.Season.Trim();
-        show.City = Input.City.Trim();
-        show.Date = Input.Date!.Value;
-        show.Slug = slug;
-        show.Description = string.IsNullOrWhiteSpace(Input.Description) ? null : Input.Description.Trim();
-        var actor = Actor.From(User);
-        if (show.Status != status || show.PublishAt != publishAt)
-            _log.Add((status switch { ShowStatus.Draft => StudioActions.Unpublish, ShowStatus.Scheduled => StudioActions.Schedule, _ => StudioActions.Publish },
-                status == ShowStatus.Scheduled ? $"goes live {time.Format(publishAt)} ({time.ZoneName})" : null));
-        if (show.EmbargoUntil != embargo)
-            _log.Add((StudioActions.Embargo, embargo is null ? "embargo lifted" : $"not before {time.Format(embargo)} ({time.ZoneName})"));
-        (show.Status, show.PublishAt, show.EmbargoUntil) = (status, publishAt, embargo);
-        show.UpdatedAt = time.Now;
-        try
+        var fields = new ShowFields(Input.Designer.Trim(), Input.Season.Trim(), Input.City.Trim(), Input.Date!.Value, slug,
+            string.IsNullOrWhiteSpace(Input.Description) ? null : Input.Description.Trim(),
+            Input.EmbargoLocal is { } local ? time.ToUtc(local) : null, Input.Version);
+        var outcome = await publishing.SaveAsync(id, fields, status, publishAt, Actor.From(User), ct);
+        if (!outcome.Ok)
         {
-            await db.SaveChangesAsync(ct);
-            foreach (var (logged, why) in _log) StudioLog.Record(db, actor, time.Now, logged, "show", show.Id, show.Title, why);
-            ShowLiveHandler.Schedule(db, queue, show, time.Now);
-            await db.SaveChangesAsync(ct); // the log and the go-live job need the new show's id
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            ModelState.AddModelError("", "Someone else saved this show after you opened it. Your changes are still in the form; reload the show in a new tab and apply them there.");
+            ModelState.AddModelError(outcome.Field ?? "", outcome.Message);
             return Page();
         }
-        catch (DbUpdateException e) when (e.IsUniqueViolation())
-        {
-            ModelState.AddModelError("Input.Slug", $"Another show already uses the address /shows/{slug}. Choose another.");
-            return Page();
-        }
-        await publicCache.InvalidateAsync(ct); // readers see the change at once
+        var show = await db.Shows.AsNoTracking().FirstAsync(s => s.Id == outcome.Id, ct);
         TempData["Flash"] = action switch
         {
             "publish" => $"Published {show.Title}." + (show.IsLive(time.Now) ? " Readers see it and its published photos now." : $" The embargo holds it until {time.Format(show.LiveAt)} ({time.ZoneName})."),
@@ -118,10 +95,8 @@ public sealed class EditModel(BackstageDbContext db, SiteTime time, JobQueue que
             "unpublish" => $"Unpublished {show.Title}: readers no longer see it.",
             _ => $"Saved {show.Title}.",
         };
-        return RedirectToPage(new { id = show.Id });
+        return RedirectToPage("", new { id = show.Id });
     }
-
-    private readonly List<(string Action, string? Why)> _log = [];
 
     /// <summary>"Fall/Winter 2025" → "fw25", "Spring/Summer 2026" → "ss26"; anything else is used as typed.</summary>
     internal static string SeasonCode(string season)

@@ -213,11 +213,7 @@ public sealed class GalleryModel(BackstageDbContext db, PhotoUploads uploads, In
         return RedirectToPage(new { id, filter = Filter });
     }
 
-    public string? ThumbUrl(Photo p)
-    {
-        var r = p.Renditions.Where(r => r.Spec.StartsWith('w') && r.Spec.EndsWith(".jpg", StringComparison.Ordinal)).OrderBy(r => r.Width).FirstOrDefault();
-        return r is null ? null : MediaEndpoints.Url(p.Id, r.Spec);
-    }
+    public string? ThumbUrl(Photo p) => MediaUrls.Origin(p).Thumbnail()?.Url;
 
     public static string Human(long bytes) => bytes >= 1024 * 1024
         ? (bytes / (1024.0 * 1024.0)).ToString("0.#", CultureInfo.InvariantCulture) + " MB"

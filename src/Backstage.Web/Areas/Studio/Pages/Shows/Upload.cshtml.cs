@@ -51,11 +51,11 @@ public sealed class UploadModel(BackstageDbContext db, IngestService ingest, IOp
                           orderby p.Position, p.Id
                           select new
                           {
-                              Photo = p, Facts = f,
-                              Thumb = p.Renditions.Where(r => r.Spec.StartsWith("w") && r.Spec.EndsWith(".jpg")).OrderBy(r => r.Width).Select(r => r.Spec).FirstOrDefault(),
+                              Photo = p, Facts = f, Renditions = p.Renditions.ToList(),
                           }).ToListAsync(ct);
+        foreach (var r in rows) r.Photo.Renditions = r.Renditions;
         var hashes = rows.Select((r, i) => (Number: i + 1, Hash: r.Facts == null ? null : r.Facts.PerceptualHash)).ToList();
-        Rows = rows.Select((r, i) => new Row(i + 1, r.Photo, r.Thumb is null ? null : MediaEndpoints.Url(r.Photo.Id, r.Thumb), r.Facts?.FromFile ?? [], r.Facts?.Keywords, r.Facts?.Copyright,
+        Rows = rows.Select((r, i) => new Row(i + 1, r.Photo, MediaUrls.Origin(r.Photo).Thumbnail()?.Url, r.Facts?.FromFile ?? [], r.Facts?.Keywords, r.Facts?.Copyright,
             r.Facts?.PerceptualHash is { } h
                 ? hashes.Where(o => o.Number != i + 1 && o.Hash is { } oh && PerceptualHash.Similar(h, oh)).Select(o => (int?)o.Number).FirstOrDefault()
                 : null)).ToList();
