@@ -5,7 +5,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Backstage.Bench;
-using Backstage.Media;
 
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;

@@ -1,4 +1,3 @@
-using Backstage.Web;
 using Backstage.Web.Accounts;
 using Backstage.Web.Articles;
 using Backstage.Web.Cluster;

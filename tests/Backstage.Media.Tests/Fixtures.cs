@@ -1,5 +1,4 @@
 using System.Text;
-using Backstage.Media;
 using NetVips;
 
 namespace Backstage.Media.Tests;

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
-using Backstage.Media;
 using NetVips;
 
 namespace Backstage.Media.Tests;

@@ -1,5 +1,4 @@
 using System.Text;
-using Backstage.Tests.Shared;
 using static Backstage.Tests.Shared.CraftedMetadata;
 
 namespace Backstage.Media.Tests;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text;
-using Backstage.Media;
 using Backstage.Tests.Shared;
 using NetVips;
 

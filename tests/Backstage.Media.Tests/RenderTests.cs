@@ -1,4 +1,3 @@
-using Backstage.Media;
 using Backstage.Tests.Shared;
 using NetVips;
 

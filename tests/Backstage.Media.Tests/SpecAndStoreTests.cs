@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using Backstage.Media;
 
 namespace Backstage.Media.Tests;
 

@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using Backstage.Web.Comments;
 using Backstage.Web.Data;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
@@ -16,9 +15,12 @@ public static class AccountClaims
 {
     public const string EmailConfirmed = "backstage:email-confirmed";
     public const string TwoFactor = "backstage:two-factor";
+    /// <summary>The staff rule's verdict (<see cref="Roles.IsStaff"/>).</summary>
+    public const string Staff = "backstage:staff";
 }
 
-public sealed class AccountClaimsFactory(UserManager<AppUser> users, RoleManager<IdentityRole> roles, IOptions<IdentityOptions> options)
+public sealed class AccountClaimsFactory(UserManager<AppUser> users, RoleManager<IdentityRole> roles, IOptions<IdentityOptions> options,
+    IOptions<AccountOptions> accounts)
     : UserClaimsPrincipalFactory<AppUser, IdentityRole>(users, roles, options)
 {
     protected override async Task<ClaimsIdentity> GenerateClaimsAsync(AppUser user)
@@ -26,8 +28,13 @@ public sealed class AccountClaimsFactory(UserManager<AppUser> users, RoleManager
         var identity = await base.GenerateClaimsAsync(user);
         if (user.EmailConfirmed) identity.AddClaim(new Claim(AccountClaims.EmailConfirmed, "true"));
         if (user.TwoFactorEnabled) identity.AddClaim(new Claim(AccountClaims.TwoFactor, "true"));
+        if (IsStaff(identity, user.TwoFactorEnabled, accounts.Value)) identity.AddClaim(new Claim(AccountClaims.Staff, "true"));
         return identity;
     }
+
+    /// <summary>The staff rule: a staff role, and two-factor sign-in if <see cref="AccountOptions.RequireTwoFactorForStaff"/>.</summary>
+    public static bool IsStaff(ClaimsIdentity identity, bool twoFactorEnabled, AccountOptions options) =>
+        Roles.Staff.Any(r => identity.HasClaim(identity.RoleClaimType, r)) && (twoFactorEnabled || !options.RequireTwoFactorForStaff);
 }
 
 /// <summary>A banned reader cannot sign in again (the ban itself ended their sessions: see <see cref="AccountsSql"/>).</summary>

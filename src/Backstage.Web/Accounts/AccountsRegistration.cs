@@ -2,7 +2,6 @@ using System.Security.Claims;
 using Backstage.Web.Data;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.Extensions.Options;
 
 namespace Backstage.Web.Accounts;
 
@@ -52,7 +51,6 @@ public static class AccountsRegistration
         builder.Services.AddScoped<SignInLinks>();
         builder.Services.AddSingleton<DeviceCookies>();
         builder.Services.AddScoped<AccountMail>();
-        builder.Services.AddSingleton<IAuthorizationHandler, StaffTwoFactorHandler>();
 
         builder.Services.ConfigureApplicationCookie(o =>
         {
@@ -71,7 +69,7 @@ public static class AccountsRegistration
                 var path = ctx.Request.Path;
                 // Staff without two-factor sign-in (when it is required) are sent to set it up; readers who have not
                 // confirmed their address are told how to; anyone else without the role gets a real 403.
-                if (StaffTwoFactorHandler.MustSetUp(user, ctx.HttpContext.RequestServices.GetRequiredService<IOptions<AccountOptions>>().Value))
+                if (StaffTwoFactor.MustSetUp(user))
                     ctx.Response.Redirect("/account/two-factor");
                 else if (path.StartsWithSegments("/comments") && !user.HasClaim(AccountClaims.EmailConfirmed, "true"))
                     ctx.Response.Redirect("/account/confirm-email");
@@ -81,27 +79,19 @@ public static class AccountsRegistration
             };
         });
 
-        var staffTwoFactor = new StaffTwoFactorRequirement();
         builder.Services.AddAuthorizationBuilder()
             // Deny by default: every endpoint needs a signed-in user unless it opts out with [AllowAnonymous].
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
-            .AddPolicy(Policies.Studio, p => p.RequireRole(Roles.Staff).AddRequirements(staffTwoFactor))
-            .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin).AddRequirements(staffTwoFactor))
+            // Both read the one staff rule (Roles.IsStaff: a staff role, and two-factor sign-in when it is required).
+            .AddPolicy(Policies.Studio, p => p.RequireClaim(AccountClaims.Staff, "true"))
+            .AddPolicy(Policies.Admin, p => p.RequireClaim(AccountClaims.Staff, "true").RequireRole(Roles.Admin))
             .AddPolicy(Policies.Commenter, p => p.RequireAuthenticatedUser().RequireClaim(AccountClaims.EmailConfirmed, "true"));
     }
 }
 
-public sealed class StaffTwoFactorRequirement : IAuthorizationRequirement;
-
-/// <summary>With Backstage:Accounts:RequireTwoFactorForStaff, studio and admin pages need two-factor sign-in turned on.</summary>
-public sealed class StaffTwoFactorHandler(IOptions<AccountOptions> options) : AuthorizationHandler<StaffTwoFactorRequirement>
+/// <summary>With Backstage:Accounts:RequireTwoFactorForStaff, an editor or admin without two-factor sign-in is sent to set it up.</summary>
+public static class StaffTwoFactor
 {
-    public static bool MustSetUp(System.Security.Claims.ClaimsPrincipal user, AccountOptions options) =>
-        options.RequireTwoFactorForStaff && (user.IsInRole(Roles.Editor) || user.IsInRole(Roles.Admin)) && !user.HasClaim(AccountClaims.TwoFactor, "true");
-
-    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, StaffTwoFactorRequirement requirement)
-    {
-        if (!MustSetUp(context.User, options.Value)) context.Succeed(requirement);
-        return Task.CompletedTask;
-    }
+    /// <summary>Has a staff role but is not staff yet for want of two-factor sign-in (see <see cref="Roles.IsStaff"/>).</summary>
+    public static bool MustSetUp(System.Security.Claims.ClaimsPrincipal user) => Roles.HasStaffRole(user) && !Roles.IsStaff(user);
 }

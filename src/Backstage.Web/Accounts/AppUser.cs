@@ -19,10 +19,19 @@ public static class Roles
     public const string Editor = "Editor";
     public const string Reader = "Reader";
     public static readonly string[] All = [Admin, Editor, Reader];
-    /// <summary>Staff: who may use the studio (<see cref="Policies.Studio"/>), see unpublished work and skip the
-    /// first-comment hold. The one definition; the policy and <see cref="IsStaff"/> both read it.</summary>
+    /// <summary>The roles that make someone staff (see <see cref="IsStaff"/>).</summary>
     public static readonly string[] Staff = [Editor, Admin];
-    public static bool IsStaff(System.Security.Claims.ClaimsPrincipal user) => Staff.Any(user.IsInRole);
+
+    /// <summary>
+    /// The one staff rule: who may use the studio (<see cref="Policies.Studio"/>), see unpublished work, skip the
+    /// first-comment hold and take a reserved display name. An editor or admin is staff; when
+    /// Backstage:Accounts:RequireTwoFactorForStaff is on, only once two-factor sign-in is turned on (docs/accounts.md).
+    /// <see cref="AccountClaimsFactory"/> decides it from the database on every request and writes it as a claim.
+    /// </summary>
+    public static bool IsStaff(System.Security.Claims.ClaimsPrincipal user) => user.HasClaim(AccountClaims.Staff, "true");
+
+    /// <summary>Has an editor or admin role, whether or not two-factor sign-in makes them staff yet.</summary>
+    public static bool HasStaffRole(System.Security.Claims.ClaimsPrincipal user) => Staff.Any(user.IsInRole);
 }
 
 public static class Policies

@@ -1,5 +1,6 @@
-using Backstage.Web.Data;
+using Backstage.Web.Accounts;
 using Backstage.Web.Cluster;
+using Backstage.Web.Data;
 using Backstage.Web.Studio;
 using Microsoft.EntityFrameworkCore;
 
@@ -44,7 +45,7 @@ public sealed class ArticlePublishing(BackstageDbContext db, IEnumerable<IPublis
             var article = await db.InTransactionAsync(async () =>
             {
                 Article? article;
-                if (id is null) db.Articles.Add(article = new Article { AuthorId = actor.UserId, CreatedAt = time.Now });
+                if (id is null) db.Articles.Add(article = new Article { AuthorId = actor.Id, CreatedAt = time.Now });
                 else
                 {
                     article = await db.Articles.FirstOrDefaultAsync(a => a.Id == id, ct);
@@ -54,7 +55,7 @@ public sealed class ArticlePublishing(BackstageDbContext db, IEnumerable<IPublis
                 (article.Title, article.Slug, article.Standfirst, article.Body) = (fields.Title, fields.Slug, fields.Standfirst, fields.Body);
                 (article.Status, article.PublishAt, article.UpdatedAt) = (status, publishAt, time.Now);
                 await ArticleEmbeds.RecordAsync(db, article, ct);
-                db.Add(ArticleRevision.Of(article, actor.UserId, actor.Name, time.Now));
+                db.Add(ArticleRevision.Of(article, actor.Id, actor.Name, time.Now));
                 await db.SaveChangesAsync(ct); // the log row needs a new article's id
                 if (action is "publish" or "schedule" or "unpublish")
                 {

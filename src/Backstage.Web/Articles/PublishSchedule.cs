@@ -4,7 +4,7 @@ namespace Backstage.Web.Articles;
 
 /// <summary>
 /// The Publish / Schedule / Unpublish buttons of the article and show editors: one set of rules and messages for both.
-/// <typeparamref name="TStatus"/> is <see cref="ArticleStatus"/> or <see cref="Shows.ShowStatus"/>, which name the same
+/// Each method's <c>TStatus</c> is <see cref="ArticleStatus"/> or <see cref="Shows.ShowStatus"/>, which name the same
 /// three states.
 /// </summary>
 public static class PublishSchedule

@@ -3,7 +3,6 @@ using System.Security.Cryptography.X509Certificates;
 using Backstage.Web.Data;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.OutputCaching;
-using Microsoft.Extensions.Options;
 
 namespace Backstage.Web.Cluster;
 

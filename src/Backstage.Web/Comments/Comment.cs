@@ -51,15 +51,6 @@ public sealed class CommentReport
     public DateTimeOffset? ResolvedAt { get; set; }
 }
 
-/// <summary>A banned reader cannot comment. Unbanning deletes the row (and writes an audit entry).</summary>
-public sealed class ReaderBan
-{
-    public string UserId { get; set; } = "";
-    public string BannedById { get; set; } = "";
-    public string? Reason { get; set; }
-    public DateTimeOffset At { get; set; }
-}
-
 /// <summary>
 /// One moderation event, by a person (ActorId set) or by a rule (ActorId null, Actor "rule: …"). The table is
 /// append-only: a database trigger refuses UPDATE and DELETE, so nothing leaves it. CommentId has no foreign key on

@@ -1,3 +1,4 @@
+using Backstage.Web.Accounts;
 using Backstage.Web.Cluster;
 using Backstage.Web.Data;
 using Microsoft.EntityFrameworkCore;

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Backstage.Web.Accounts;
 using Backstage.Web.Articles;
 using Backstage.Web.Cluster;
 using Backstage.Web.Data;

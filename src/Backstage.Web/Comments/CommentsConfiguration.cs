@@ -40,17 +40,6 @@ internal sealed class CommentReportConfiguration : IEntityTypeConfiguration<Comm
     }
 }
 
-internal sealed class ReaderBanConfiguration : IEntityTypeConfiguration<ReaderBan>
-{
-    public void Configure(EntityTypeBuilder<ReaderBan> b)
-    {
-        b.ToTable("reader_bans");
-        b.HasKey(x => x.UserId);
-        b.Property(x => x.Reason).HasMaxLength(500);
-        b.HasOne<AppUser>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
-    }
-}
-
 internal sealed class CommentAuditConfiguration : IEntityTypeConfiguration<CommentAuditEntry>
 {
     public void Configure(EntityTypeBuilder<CommentAuditEntry> b)

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Backstage.Web.Accounts;
 using Backstage.Web.Articles;
 using Backstage.Web.Data;
 using Microsoft.AspNetCore.Html;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Backstage.Web.Accounts;
 using Backstage.Web.Data;
 using Backstage.Web.Email;
 using Backstage.Web.Jobs;

@@ -1,4 +1,4 @@
-using Backstage.Web.Articles;
+using Backstage.Web.Accounts;
 using Backstage.Web.Cluster;
 using Backstage.Web.Data;
 using Backstage.Web.Jobs;

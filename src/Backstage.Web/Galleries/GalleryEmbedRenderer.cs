@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
-using Backstage.Media;
 using Backstage.Web.Articles;
 using Backstage.Web.Data;
 using Microsoft.EntityFrameworkCore;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Backstage.Media;
 using Backstage.Web.Articles;
 using Backstage.Web.Data;

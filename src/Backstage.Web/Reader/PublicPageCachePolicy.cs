@@ -1,7 +1,6 @@
 using Backstage.Web.Cluster;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.OutputCaching;
-using Microsoft.AspNetCore.ResponseCompression;
 using Microsoft.Extensions.Options;
 
 namespace Backstage.Web.Reader;

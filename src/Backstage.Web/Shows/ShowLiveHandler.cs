@@ -1,6 +1,7 @@
 using System.Globalization;
-using Backstage.Web.Data;
+using Backstage.Web.Accounts;
 using Backstage.Web.Cluster;
+using Backstage.Web.Data;
 using Backstage.Web.Jobs;
 using Backstage.Web.Studio;
 using Microsoft.EntityFrameworkCore;

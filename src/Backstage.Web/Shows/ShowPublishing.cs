@@ -1,6 +1,7 @@
+using Backstage.Web.Accounts;
 using Backstage.Web.Articles;
-using Backstage.Web.Data;
 using Backstage.Web.Cluster;
+using Backstage.Web.Data;
 using Backstage.Web.Jobs;
 using Backstage.Web.Studio;
 using Microsoft.EntityFrameworkCore;

@@ -1,18 +1,9 @@
-using System.Security.Claims;
+using Backstage.Web.Accounts;
 using Backstage.Web.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Backstage.Web.Studio;
-
-/// <summary>Who did something in the studio: the signed-in user's id and name (or "system" for scheduled jobs).</summary>
-public sealed record Actor(string? UserId, string Name)
-{
-    public static readonly Actor System = new(null, "system");
-
-    public static Actor From(ClaimsPrincipal user) =>
-        new(user.FindFirstValue(ClaimTypes.NameIdentifier), user.Identity?.Name ?? "unknown");
-}
 
 /// <summary>
 /// One entry of the studio log: publish, unpublish, schedule, embargo change, photo publish, takedown, restore, delete,
@@ -49,7 +40,7 @@ public static class StudioLog
         string what, string? why = null) =>
         db.Set<StudioAuditEntry>().Add(new StudioAuditEntry
         {
-            At = at, ActorId = actor.UserId, Actor = Clip(actor.Name, 256), Action = action, SubjectKind = subjectKind,
+            At = at, ActorId = actor.Id, Actor = Clip(actor.Name, 256), Action = action, SubjectKind = subjectKind,
             SubjectId = subjectId, What = Clip(what, 1000), Why = why is null ? null : Clip(why, 1000),
         });
 

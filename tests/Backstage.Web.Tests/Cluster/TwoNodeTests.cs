@@ -6,7 +6,6 @@ using Backstage.Web.Galleries;
 using Backstage.Web.Jobs;
 using Backstage.Web.Storage;
 using Backstage.Web.Tests.Comments;
-using Backstage.Web.Tests.Galleries;
 using Backstage.Web.Tests.Infrastructure;
 using Backstage.Web.Tests.Ingest;
 using Backstage.Web.Tests.Reader;

@@ -2,7 +2,6 @@ using System.Net;
 using Backstage.Web.Accounts;
 using Backstage.Web.Comments;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Backstage.Web.Tests.Comments;

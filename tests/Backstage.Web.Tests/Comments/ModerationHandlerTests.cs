@@ -1,7 +1,6 @@
 using System.Net;
 using Backstage.Web.Accounts;
 using Backstage.Web.Comments;
-using Xunit;
 
 namespace Backstage.Web.Tests.Comments;
 

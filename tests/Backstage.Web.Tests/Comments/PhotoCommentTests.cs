@@ -1,7 +1,5 @@
 using System.Net;
 using Backstage.Web.Accounts;
-using Backstage.Web.Articles;
-using Backstage.Web.Comments;
 using Backstage.Web.Galleries;
 using Backstage.Web.Tests.Infrastructure;
 using Backstage.Web.Tests.Reader;

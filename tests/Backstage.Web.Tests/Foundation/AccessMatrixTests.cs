@@ -4,7 +4,6 @@ using Backstage.Web.Articles;
 using Backstage.Web.Shows;
 using Backstage.Web.Tests.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,3 +1,4 @@
+using Backstage.Web.Accounts;
 using Backstage.Web.Galleries;
 using Backstage.Web.Studio;
 using Backstage.Web.Tests.Comments;
@@ -34,7 +35,7 @@ public sealed class DeskFactory : GalleryFactory
 
 internal static class DeskTestKit
 {
-    /// <summary>Runs <paramref name="action"/> with the app's <see cref="GalleryEditor"/> as <paramref name="actor"/> would (no HTTP).</summary>
+    /// <summary>Runs <paramref name="action"/> with the app's <see cref="GalleryEditor"/> as an editor would (no HTTP).</summary>
     public static Task<EditorResult> EditorAsync(this GalleryFactory factory, Func<GalleryEditor, Task<EditorResult>> action) =>
         factory.WithScopeAsync(sp => action(sp.GetRequiredService<GalleryEditor>()));
 

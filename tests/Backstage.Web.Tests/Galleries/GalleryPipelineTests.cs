@@ -1,7 +1,6 @@
 using System.Net;
 using Backstage.Media;
 using Backstage.Web.Accounts;
-using Backstage.Web.Articles;
 using Backstage.Web.Galleries;
 using Backstage.Web.Jobs;
 using Backstage.Web.Tests.Infrastructure;

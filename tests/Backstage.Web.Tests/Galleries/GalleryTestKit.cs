@@ -2,7 +2,6 @@ using System.Net;
 using System.Text;
 using AngleSharp.Html.Dom;
 using Backstage.Media;
-using Backstage.Web.Data;
 using Backstage.Web.Galleries;
 using Backstage.Web.Jobs;
 using Backstage.Web.Shows;

@@ -2,7 +2,6 @@ using System.Net;
 using Backstage.Web.Accounts;
 using Backstage.Web.Galleries;
 using Backstage.Web.Jobs;
-using Backstage.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using static Backstage.Web.Tests.Galleries.GalleryTestKit;
 

@@ -1,7 +1,6 @@
 using AngleSharp.Html.Parser;
 using Backstage.Media;
 using Backstage.Web.Galleries;
-using Microsoft.AspNetCore.Html;
 using Microsoft.Extensions.Options;
 
 namespace Backstage.Web.Tests.Galleries;

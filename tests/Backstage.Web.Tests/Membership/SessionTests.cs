@@ -1,6 +1,5 @@
 using System.Net;
 using Backstage.Web.Accounts;
-using Backstage.Web.Comments;
 using Backstage.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 

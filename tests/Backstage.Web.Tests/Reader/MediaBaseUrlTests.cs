@@ -12,6 +12,7 @@ namespace Backstage.Web.Tests.Reader;
 /// — srcsets and src on the show page, in an article's gallery embed and on the photo page, og:image, JSON-LD, the
 /// sitemap's image:loc — is on the CDN, and the CSP lets images load from it; without it they are this site's /media.
 /// </summary>
+/// <param name="factory">The app, with or without a media CDN.</param>
 /// <param name="pagePrefix">What pages' media URLs start with before "/media/".</param>
 /// <param name="absolutePrefix">The same where an absolute URL is needed (og:image, sitemap).</param>
 /// <param name="cdnInCsp">The origin the CSP's img-src adds, if any.</param>

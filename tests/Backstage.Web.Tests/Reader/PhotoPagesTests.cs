@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json;
 using System.Xml.Linq;
-using Backstage.Web.Cluster;
 using Backstage.Web.Galleries;
 using Backstage.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;

@@ -1,4 +1,3 @@
-using AngleSharp.Dom;
 using Backstage.Web.Accounts;
 using Backstage.Web.Tests.Infrastructure;
 

@@ -35,7 +35,7 @@ public sealed class SettingsModel(UserManager<AppUser> users, SignInManager<AppU
         if (!await LoadAsync()) return Challenge();
         Only("Profile");
         var name = DisplayNames.Normalize(Profile.DisplayName);
-        if (ModelState.IsValid && await DisplayNames.ProblemAsync(db, name, Me.Id, User.IsInRole(Roles.Editor) || IsAdmin, ct) is { } problem)
+        if (ModelState.IsValid && await DisplayNames.ProblemAsync(db, name, Me.Id, Roles.IsStaff(User), ct) is { } problem)
             ModelState.AddModelError("Profile.DisplayName", problem);
         if (!ModelState.IsValid) return Page();
         Me.DisplayName = name;

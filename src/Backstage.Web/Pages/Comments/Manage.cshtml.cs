@@ -1,3 +1,4 @@
+using Backstage.Web.Accounts;
 using Backstage.Web.Comments;
 using Backstage.Web.Data;
 using Microsoft.AspNetCore.Mvc;

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Backstage.Web.Accounts;
 using Backstage.Web.Comments;
 using Backstage.Web.Data;
 using Microsoft.AspNetCore.Mvc;

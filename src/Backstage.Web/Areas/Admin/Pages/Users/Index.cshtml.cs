@@ -84,7 +84,7 @@ public sealed class IndexModel(UserManager<AppUser> users, Data.BackstageDbConte
     /// </summary>
     public async Task<IActionResult> OnPostResetTwoFactorAsync(string userId, CancellationToken ct)
     {
-        var admin = Comments.Actor.From(User);
+        var admin = Accounts.Actor.From(User);
         var email = await db.InTransactionAsync(async () =>
         {
             // Loaded inside the unit: a retry starts from a cleared change tracker.

@@ -1,9 +1,9 @@
 using System.ComponentModel.DataAnnotations;
+using Backstage.Web.Accounts;
 using Backstage.Web.Articles;
 using Backstage.Web.Data;
 using Backstage.Web.Galleries;
 using Backstage.Web.Shows;
-using Backstage.Web.Studio;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;

@@ -1,3 +1,4 @@
+using Backstage.Web.Accounts;
 using Backstage.Web.Articles;
 using Backstage.Web.Cluster;
 using Backstage.Web.Data;
@@ -63,7 +64,7 @@ public sealed class HistoryModel(BackstageDbContext db, SiteTime time, PublicCac
         var actor = Actor.From(User);
         await ArticleEmbeds.RecordAsync(db, article, ct);
         var number = await db.Set<ArticleRevision>().CountAsync(r => r.ArticleId == id && r.Id <= old.Id, ct);
-        db.Add(ArticleRevision.Of(article, actor.UserId, actor.Name, time.Now, $"Restored revision {number}"));
+        db.Add(ArticleRevision.Of(article, actor.Id, actor.Name, time.Now, $"Restored revision {number}"));
         StudioLog.Record(db, actor, time.Now, StudioActions.Restore, "article", article.Id, article.Title, $"revision {number} of {time.Format(old.At)}");
         try
         {

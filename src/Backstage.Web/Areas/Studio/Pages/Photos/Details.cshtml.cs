@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
+using Backstage.Web.Accounts;
 using Backstage.Web.Data;
 using Backstage.Web.Galleries;
-using Backstage.Web.Studio;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;

@@ -1,14 +1,12 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
+using Backstage.Web.Accounts;
 using Backstage.Web.Data;
 using Backstage.Web.Galleries;
-using Backstage.Web.Hosting;
 using Backstage.Web.Ingest;
 using Backstage.Web.Shows;
-using Backstage.Web.Studio;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.EntityFrameworkCore;
 
 namespace Backstage.Web.Areas.Studio.Pages.Shows;

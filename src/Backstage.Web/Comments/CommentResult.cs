@@ -1,17 +1,4 @@
-using System.Security.Claims;
-using Backstage.Web.Accounts;
-
 namespace Backstage.Web.Comments;
-
-/// <summary>Who performs an action: a signed-in person (<see cref="From"/>), or a rule (<see cref="Rule"/>, no Id).</summary>
-public sealed record Actor(string? Id, string Name, bool IsStaff = false)
-{
-    public static Actor Rule(string name) => new(null, "rule: " + name);
-
-    /// <summary>The signed-in user of a request. Staff is decided by <see cref="Roles.IsStaff"/>, the studio policy's rule.</summary>
-    public static Actor From(ClaimsPrincipal user) =>
-        new(user.FindFirstValue(ClaimTypes.NameIdentifier), user.Identity?.Name ?? "unknown", Roles.IsStaff(user));
-}
 
 public enum CommentOutcome { Done, Invalid, NotFound, Banned, TooFast, Duplicate, WindowClosed, AlreadyDone }
 
