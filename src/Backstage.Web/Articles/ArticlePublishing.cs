@@ -10,15 +10,6 @@ namespace Backstage.Web.Articles;
 public sealed record ArticleFields(string Title, string Slug, string? Standfirst, string Body, uint Version);
 
 /// <summary>
-/// How a publishing action ended: the subject's id, or why nothing was saved (<see cref="Field"/> names the form field;
-/// <see cref="Problems"/> lists each failing publish check).
-/// </summary>
-public sealed record PublishOutcome(bool Ok, int Id, string Message, string? Field = null, IReadOnlyList<string>? Problems = null)
-{
-    public static PublishOutcome Refused(string message, string? field = null, IReadOnlyList<string>? problems = null) => new(false, 0, message, field, problems);
-}
-
-/// <summary>
 /// Every change of an article's state: save, publish now, schedule, unpublish (back to draft). Each is one transaction
 /// with its revision, its embed rows and its studio-log row, and evicts the public pages after the commit. Publishing
 /// an article changes nothing else: the shows and photos it embeds keep their state, and <see cref="IEmbedNotices"/>

@@ -1,5 +1,4 @@
 using Backstage.Web.Accounts;
-using Backstage.Web.Articles;
 using Backstage.Web.Cluster;
 using Backstage.Web.Data;
 using Backstage.Web.Jobs;
@@ -22,7 +21,7 @@ public sealed class ShowPublishing(BackstageDbContext db, JobQueue queue, Public
 {
     /// <summary>
     /// Saves the fields and applies the state the action chose (<paramref name="status"/>, <paramref name="publishAt"/>,
-    /// validated by <see cref="PublishSchedule"/>). Logs a state change and an embargo change, each as its own row.
+    /// validated by the page with Articles.PublishSchedule). Logs a state change and an embargo change, each as its own row.
     /// </summary>
     public async Task<PublishOutcome> SaveAsync(int? id, ShowFields fields, ShowStatus status, DateTimeOffset? publishAt, Actor actor, CancellationToken ct)
     {

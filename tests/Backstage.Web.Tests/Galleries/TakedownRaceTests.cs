@@ -2,7 +2,6 @@ using Backstage.Web.Accounts;
 using Backstage.Web.Galleries;
 using Backstage.Web.Storage;
 using Backstage.Web.Studio;
-using Backstage.Web.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using Backstage.Web.Articles;
 using Backstage.Web.Tests.Infrastructure;
 using System.Security.Claims;
 using Backstage.Web.Reader;

@@ -1,4 +1,3 @@
-using Backstage.Web.Articles;
 using Backstage.Web.Data;
 using Backstage.Web.Galleries;
 using Backstage.Web.Shows;

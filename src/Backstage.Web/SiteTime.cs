@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace Backstage.Web.Articles;
+namespace Backstage.Web;
 
 /// <summary>Editors type times in the site's time zone; the database keeps UTC.</summary>
 public sealed class SiteTime(IOptions<BackstageOptions> options, TimeProvider clock)
