@@ -19,7 +19,12 @@ public static class MediaEndpoints
     public static string Url(int photoId, string spec) => $"/media/{photoId.ToString(CultureInfo.InvariantCulture)}/{spec}";
 
     public static void MapMedia(this IEndpointRouteBuilder app) =>
-        app.MapMethods("/media/{photoId:int}/{**spec}", ["GET", "HEAD"], ServeAsync).AllowAnonymous();
+        app.MapMethods("/media/{photoId:int}/{**spec}", ["GET", "HEAD"], ServeAsync).AllowAnonymous()
+            // Runs as soon as routing matches it, before authentication: a signed-in reader's image request would
+            // otherwise validate the session and re-issue the auth cookie, and a response that sets a cookie is
+            // no-store, so public renditions would lose their year of immutable caching. ServeAsync authenticates by
+            // itself, only for the unpublished photos that need it.
+            .ShortCircuit();
 
     private static async Task<IResult> ServeAsync(int photoId, string? spec, HttpContext http, BackstageDbContext db, RenditionCache files,
         GalleryVisibility visibility, CancellationToken ct)

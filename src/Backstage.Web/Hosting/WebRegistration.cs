@@ -72,14 +72,7 @@ public static class WebRegistration
             context.Response.StatusCode = StatusCodes.Status404NotFound;
             return Task.CompletedTask;
         });
-        // Media files skip authentication: a signed-in reader's or editor's image request would otherwise validate the
-        // session against the database and re-issue the auth cookie, and a response that sets a cookie is marked
-        // no-store, so public renditions lost their year of immutable caching. The media endpoint authenticates by
-        // itself, only for the unpublished photos that need it (see MediaEndpoints).
-        app.UseWhen(c => !c.Request.Path.StartsWithSegments("/media"), b => b.UseAuthentication());
-        // UseAuthentication inside a branch marks only the branch; without this mark on the app itself, WebApplication
-        // would add its own UseAuthentication in front of everything (the key is the one UseAuthentication writes).
-        ((IApplicationBuilder)app).Properties["__AuthenticationMiddlewareSet"] = true;
+        app.UseAuthentication();
         app.UseAuthorization();
         app.UseOutputCache();
 

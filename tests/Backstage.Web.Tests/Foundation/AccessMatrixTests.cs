@@ -22,6 +22,8 @@ public sealed class AccessMatrixTests(BackstageFactory factory) : IClassFixture<
         // Account recovery and mail links work before signing in (each answers the same whether or not the account exists).
         "account/check-email", "account/confirm-email", "account/forgot-password", "account/login-2fa", "account/reset-password",
         "account/sign-in-link", "account/unsubscribe",
+        // The newsletter needs no account: subscribing, the mailed confirmation (a POST) and RFC 8058 one-click unsubscribe.
+        "newsletter/subscribe", "newsletter/confirm", "newsletter/unsubscribe",
     ];
 
     private static string Route(RouteEndpoint e) => (e.RoutePattern.RawText ?? "").Trim('/').ToLowerInvariant();
