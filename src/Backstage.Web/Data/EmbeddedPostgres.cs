@@ -99,7 +99,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         if (await IsRunningAsync(ct)) return; // another process of ours (or a previous run) already serves it
 
         var settings = $"-c listen_addresses='' -c unix_socket_directories='{dir}' -c unix_socket_permissions=0700 -p {_options.Port}";
-        if (_options.Ephemeral) settings += " -c fsync=off -c full_page_writes=off -c synchronous_commit=off -c max_connections=300";
+        if (_options.Ephemeral) settings += " -c fsync=off -c full_page_writes=off -c synchronous_commit=off -c max_connections=1000";
         await RunAsync(Path.Combine(_binDirectory, "pg_ctl"),
             ["-D", dir, "-l", Path.Combine(dir, "server.log"), "-o", settings, "-w", "-t", "60", "start"], asPostgres: true, ct);
         _startedByUs = true;
