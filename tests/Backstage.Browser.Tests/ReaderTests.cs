@@ -44,7 +44,8 @@ public sealed class ReaderTests(BrowserFixture app) : IClassFixture<BrowserFixtu
 
     // The phone width is left out for now: after the newsletter form landed, a photo page on a 390-px phone shifted its
     // footer by 0.0196 in one run (over the 0.01 target). Known and open in issue 17.14; put it back once fixed.
-    public static TheoryData<string, int, int> Widths => new() { { "desktop", 1280, 800 } };
+    public static TheoryData<string, int, int> ShiftWidths => new() { { "desktop", 1280, 800 } };
+    public static TheoryData<string, int, int> Widths => new() { { "phone", 390, 844 }, { "desktop", 1280, 800 } };
 
     [Theory]
     [MemberData(nameof(Widths))]
@@ -89,7 +90,7 @@ public sealed class ReaderTests(BrowserFixture app) : IClassFixture<BrowserFixtu
         """;
 
     [Theory]
-    [MemberData(nameof(Widths))]
+    [MemberData(nameof(ShiftWidths))]
     public async Task Reader_pages_do_not_shift_while_they_load_and_request_nothing_that_is_missing(string device, int width, int height)
     {
         var c = await ContentAsync();
