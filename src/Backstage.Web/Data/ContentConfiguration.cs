@@ -34,5 +34,6 @@ internal sealed class ShowConfiguration : IEntityTypeConfiguration<Show>
         b.Property(s => s.Version).IsRowVersion();
         b.Ignore(s => s.Title);
         b.Ignore(s => s.LiveAt);
+        b.Ignore(s => s.InLiveCoverage);
     }
 }

@@ -28,9 +28,14 @@ public sealed class GalleryVisibility(BackstageDbContext db, TimeProvider clock,
     /// Photos any reader may see now on <paramref name="surface"/>: the gate, the rights (a category other than "No
     /// rights", "valid from" passed, "valid until" not reached) and, deny wins, no restriction forbidding the surface.
     /// </summary>
-    public IQueryable<Photo> PublicPhotos(Surface surface = Surface.Page)
+    public IQueryable<Photo> PublicPhotos(Surface surface = Surface.Page) => PublicPhotos(surface, Now);
+
+    /// <summary>The clock's time now (what <see cref="PublicPhotos(Surface)"/> compares with).</summary>
+    public DateTimeOffset Now => clock.GetUtcNow();
+
+    /// <summary><see cref="PublicPhotos(Surface)"/> at <paramref name="now"/>; usable inside another query (a subquery).</summary>
+    public IQueryable<Photo> PublicPhotos(Surface surface, DateTimeOffset now)
     {
-        var now = clock.GetUtcNow();
         var q = db.Set<Photo>().Where(p => p.Status == PhotoStatus.Ready && p.PublishedAt != null && p.TakenDownAt == null
             && (p.Decorative || !string.IsNullOrWhiteSpace(p.AltText)) && !string.IsNullOrWhiteSpace(p.Credit)
             && p.RightsCategory != RightsCategory.NoRights && (p.ValidFrom == null || p.ValidFrom <= now) && (p.ValidUntil == null || p.ValidUntil > now)
@@ -47,7 +52,7 @@ public sealed class GalleryVisibility(BackstageDbContext db, TimeProvider clock,
     /// <summary>Whether <paramref name="p"/> (already known to be public) may appear on <paramref name="surface"/>: deny wins.</summary>
     public static bool Allows(Photo p, Surface surface) => Rights.Allows(p, surface);
 
-    /// <summary>The same rule as <see cref="PublicPhotos"/> for raw SQL over "photos p JOIN shows s" with a parameter @now.</summary>
+    /// <summary>The same rule as <see cref="PublicPhotos(Surface)"/> for raw SQL over "photos p JOIN shows s" with a parameter @now.</summary>
     public const string PublicPhotoSql = """
         p.status = 'Ready' AND p.published_at IS NOT NULL AND p.taken_down_at IS NULL
         AND (p.decorative OR coalesce(btrim(p.alt_text), '') <> '') AND coalesce(btrim(p.credit), '') <> ''
@@ -61,7 +66,7 @@ public sealed class GalleryVisibility(BackstageDbContext db, TimeProvider clock,
     /// <summary>The same rule as <see cref="ShowLive"/> for raw SQL over "shows s" with a parameter @now.</summary>
     public const string LiveShowSql = "s.status <> 'Draft' AND s.publish_at <= @now AND (s.embargo_until IS NULL OR s.embargo_until <= @now)";
 
-    /// <summary>What the current viewer may see: <see cref="PublicPhotos"/>, or for staff every Ready photo not taken down.</summary>
+    /// <summary>What the current viewer may see: <see cref="PublicPhotos(Surface)"/>, or for staff every Ready photo not taken down.</summary>
     public async Task<IQueryable<Photo>> VisiblePhotosAsync() => await ViewerIsStaffAsync()
         ? db.Set<Photo>().Where(p => p.Status == PhotoStatus.Ready && p.TakenDownAt == null)
         : PublicPhotos();

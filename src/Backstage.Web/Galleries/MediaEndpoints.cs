@@ -30,12 +30,21 @@ public static class MediaEndpoints
         GalleryVisibility visibility, CancellationToken ct)
     {
         if (spec is not { Length: > 0 and <= 80 }) return Results.NotFound(); // "/media/1/" has no spec
-        if (await db.Set<Photo>().AnyAsync(p => p.Id == photoId && p.TakenDownAt != null, ct)) return Results.StatusCode(StatusCodes.Status410Gone);
-        var row = await db.Set<Rendition>().AsNoTracking()
-            .Where(r => r.PhotoId == photoId && r.Spec == spec && r.Photo!.Status == PhotoStatus.Ready)
-            .Select(r => new { r.Id, r.Spec, r.Bytes, r.ContentType }).FirstOrDefaultAsync(ct);
+        // One query answers all three questions (taken down? which rendition? public?) in the same snapshot, so a change
+        // that committed before the request is seen whole on every node: there is no per-node cache to evict.
+        var now = visibility.Now;
+        var facts = await db.Set<Photo>().AsNoTracking().Where(p => p.Id == photoId)
+            .Select(p => new
+            {
+                Gone = p.TakenDownAt != null,
+                Rendition = p.Renditions.Where(r => r.Spec == spec && p.Status == PhotoStatus.Ready)
+                    .Select(r => new { r.Id, r.Spec, r.Bytes, r.ContentType }).FirstOrDefault(),
+                Public = visibility.PublicPhotos(Surface.Page, now).Any(q => q.Id == p.Id),
+            }).FirstOrDefaultAsync(ct);
+        if (facts is { Gone: true }) return Results.StatusCode(StatusCodes.Status410Gone);
+        var row = facts?.Rendition;
         if (row is null) return Results.NotFound();
-        bool isPublic = await visibility.PublicPhotos().AnyAsync(p => p.Id == photoId, ct);
+        bool isPublic = facts!.Public;
         if (!isPublic)
         {
             // The pipeline skips authentication for /media (public files carry no cookie): only this case needs the viewer.

@@ -23,7 +23,7 @@ namespace Backstage.Web.Galleries;
 /// the sweeper removes).
 /// </summary>
 internal sealed class RenderPhotoHandler(BackstageDbContext db, IImageProcessor images, MediaOptionsAccessor media, IMediaStore store,
-    IOptions<MediaStorageOptions> storage, PublicCache cache, JobQueue queue, TimeProvider clock) : IJobHandler
+    IOptions<MediaStorageOptions> storage, PublicCache cache, JobQueue queue, TimeProvider clock, RenderThreads threads) : IJobHandler
 {
     public const string JobKind = "render-photo";
     public const string LaterKind = "render-photo-later";
@@ -81,7 +81,8 @@ internal sealed class RenderPhotoHandler(BackstageDbContext db, IImageProcessor 
         long? hash;
         try
         {
-            (result, hash) = await Task.Run(() =>
+            // On a render thread, below requests' priority: readers first during an ingest (Jobs.RenderThreads).
+            (result, hash) = await threads.RunAsync(() =>
             {
                 var r = images.Render(source, specs, focal, Path.Combine(work, "out"));
                 // The perceptual hash ("looks like #12") from the thumbnail: a few ms, any source format.

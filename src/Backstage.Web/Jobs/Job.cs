@@ -57,6 +57,8 @@ public sealed class JobOptions
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromHours(1);
     /// <summary>Orphan files younger than this are left alone (an upload or render may still be finishing).</summary>
     public TimeSpan OrphanAge { get; set; } = TimeSpan.FromHours(3);
+    /// <summary>CPU priority of render threads against requests (<see cref="Jobs.RenderPriority"/>; docs/benchmarks.md measures each).</summary>
+    public RenderPriority RenderPriority { get; set; } = RenderPriority.Low;
 }
 
 /// <summary>Runs one kind of job. Must be idempotent: a job may run again after a crash or a lost lease.</summary>

@@ -14,6 +14,7 @@ public static class JobsRegistration
             .Validate(o => o.OrphanAge >= TimeSpan.Zero && o.RetryBaseDelay >= TimeSpan.Zero, $"{JobOptions.Section}: OrphanAge and RetryBaseDelay cannot be negative.")
             .ValidateOnStart();
         builder.Services.AddSingleton<JobQueue>();
+        builder.Services.AddSingleton<RenderThreads>();
         builder.Services.AddHostedService<JobWorkerService>();
     }
 }

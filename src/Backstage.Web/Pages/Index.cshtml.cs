@@ -21,6 +21,8 @@ public sealed class IndexModel(BackstageDbContext db, TimeProvider clock, IEnume
     public int PageNumber { get; private set; } = 1;
     public bool HasNext { get; private set; }
     public IReadOnlyDictionary<int, ReaderImage> Covers { get; private set; } = new Dictionary<int, ReaderImage>();
+    /// <summary>Live shows under live coverage now ("Live now" at the top of the first page).</summary>
+    public IReadOnlyList<Shows.Show> LiveNow { get; private set; } = [];
 
     /// <summary>A page number out of range answers 400 (see BadInputFilter); a page past the last story, 404.</summary>
     public async Task<IActionResult> OnGetAsync([Range(1, MaxPage)] int p = 1, CancellationToken ct = default)
@@ -33,6 +35,10 @@ public sealed class IndexModel(BackstageDbContext db, TimeProvider clock, IEnume
         Articles = page.Take(PageSize).ToList();
         if (Articles.Count == 0 && PageNumber > 1) return NotFound();
         foreach (var source in images) Covers = await source.ArticleCoversAsync(Articles, ct);
+        if (PageNumber == 1)
+            LiveNow = await db.Shows.AsNoTracking().Where(Galleries.GalleryVisibility.ShowLive(clock.GetUtcNow()))
+                .Where(s => s.LiveCoverageStartedAt != null && s.LiveCoverageEndedAt == null)
+                .OrderByDescending(s => s.LiveCoverageStartedAt).ToListAsync(ct);
         return Page();
     }
 }

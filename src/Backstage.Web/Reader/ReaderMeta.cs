@@ -41,8 +41,25 @@ public static class ReaderMeta
         return new PageMeta
         {
             Title = $"{s.Title}, {s.Season}", Description = s.Description, CanonicalPath = $"/shows/{s.Slug}",
-            Image = image, ModifiedTime = s.UpdatedAt, JsonLd = data,
+            Image = image, ModifiedTime = s.UpdatedAt, JsonLd = s.LiveCoverageStartedAt is null ? data : WithLiveCoverage(s, url, data),
         };
+    }
+
+    /// <summary>
+    /// A show under live coverage (or that had it) is also a LiveBlogPosting: coverageStartTime from "Start live
+    /// coverage", coverageEndTime once "End live coverage" was pressed. Both things go in one @graph.
+    /// </summary>
+    private static Dictionary<string, object?> WithLiveCoverage(Show s, string url, Dictionary<string, object?> gallery)
+    {
+        gallery.Remove("@context");
+        var live = new Dictionary<string, object?>
+        {
+            ["@type"] = "LiveBlogPosting", ["headline"] = $"{s.Title}, {s.Season}: live from backstage", ["url"] = url,
+            ["publisher"] = JsonLd.Organization(), ["coverageStartTime"] = JsonLd.Date(s.LiveCoverageStartedAt!.Value),
+            ["coverageEndTime"] = s.LiveCoverageEndedAt is { } end ? JsonLd.Date(end) : null,
+            ["about"] = gallery["about"],
+        };
+        return new Dictionary<string, object?> { ["@context"] = "https://schema.org", ["@graph"] = new object[] { gallery, live } };
     }
 
     /// <summary>An ImageObject with credit, for galleries and photo pages.</summary>

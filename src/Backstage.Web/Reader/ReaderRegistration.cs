@@ -1,5 +1,8 @@
 using System.IO.Compression;
 using Backstage.Web.Cluster;
+using Backstage.Web.Data;
+using Backstage.Web.Galleries;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.AspNetCore.ResponseCompression;
@@ -24,6 +27,12 @@ public static class ReaderRegistration
         services.AddSingleton<PublishSchedule>();
         services.AddHostedService(sp => sp.GetRequiredService<PublishSchedule>());
         services.AddSingleton<PublicCache>();
+        services.AddOptions<LiveOptions>().BindConfiguration(LiveOptions.Section)
+            .Validate(o => o.MaxConnections >= 0, $"{LiveOptions.Section}:MaxConnections must be 0 (no live streams on this node) or more.")
+            .Validate(o => o.Refresh > TimeSpan.Zero, $"{LiveOptions.Section}:Refresh must be positive.")
+            .ValidateOnStart();
+        services.AddSingleton<LiveFeed>();
+        services.AddHostedService(sp => sp.GetRequiredService<LiveFeed>());
         services.AddSingleton<PublicPageCachePolicy>();
         services.AddOutputCache(o => o.AddPolicy(PublicPageCachePolicy.Name, new LazyPolicy()));
 
@@ -65,6 +74,28 @@ public static class ReaderRegistration
         // A photo's stable link (comments use it): its page moves when the gallery is reordered, its id does not.
         app.MapGet("/photos/{id:int}", async (int id, PhotoCatalog photos, CancellationToken ct) =>
             await photos.LocateAsync(id, publicOnly: false, ct) is { } place ? Results.Redirect(place.Url) : Results.NotFound()).AllowAnonymous().WithName(PhotoLinkRoute);
+        // Live coverage's stream: anonymous and public-only, never cached, and short-circuited (no session, no
+        // security-stamp check, no compression buffering) so an open stream costs a node one small state machine.
+        app.MapGet("/shows/{slug}/live", LiveStreamAsync).AllowAnonymous().ShortCircuit().WithName(LiveRoute);
+    }
+
+    public const string LiveRoute = "show-live";
+
+    private static async Task<IResult> LiveStreamAsync(string slug, HttpContext http, BackstageDbContext db, LiveFeed feed, TimeProvider clock, CancellationToken ct)
+    {
+        var showId = await db.Shows.Where(s => s.Slug == slug).Where(GalleryVisibility.ShowLive(clock.GetUtcNow()))
+            .Select(s => (int?)s.Id).FirstOrDefaultAsync(ct);
+        http.Response.Headers.CacheControl = "no-store";
+        http.Response.Headers.XContentTypeOptions = "nosniff";
+        if (showId is null) return Results.NotFound();
+        if (feed.TryEnter() is not { } place)
+        {
+            // Over this node's limit: the page's script polls the cached page instead.
+            http.Response.Headers.RetryAfter = "30";
+            return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+        }
+        http.Response.RegisterForDispose(place);
+        return TypedResults.ServerSentEvents(feed.StreamAsync(showId.Value, http.Request.Headers["Last-Event-ID"].FirstOrDefault(), ct));
     }
 
     /// <summary>Resolves the singleton policy from the request's services (it depends on the schedule and options).</summary>

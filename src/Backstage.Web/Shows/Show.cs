@@ -23,6 +23,14 @@ public sealed class Show
     /// <summary>PostgreSQL xmin: optimistic concurrency.</summary>
     public uint Version { get; set; }
 
+    /// <summary>When the desk last pressed "Start live coverage": while coverage is on, the public page updates itself (Shows.LiveFeed).</summary>
+    public DateTimeOffset? LiveCoverageStartedAt { get; set; }
+    /// <summary>When the desk pressed "End live coverage"; null while coverage is on (or was never started).</summary>
+    public DateTimeOffset? LiveCoverageEndedAt { get; set; }
+
+    /// <summary>Live coverage is on: started and not ended since.</summary>
+    public bool InLiveCoverage => LiveCoverageStartedAt is not null && LiveCoverageEndedAt is null;
+
     public string Title => $"At {Designer}";
 
     /// <summary>When readers first see the show: the later of its publish time and its embargo; null while a draft.</summary>

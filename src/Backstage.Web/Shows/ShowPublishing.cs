@@ -88,6 +88,30 @@ public sealed class ShowPublishing(BackstageDbContext db, JobQueue queue, Public
             ? $"Published {show.Title}: readers see it and its published photos now."
             : $"Published {show.Title}; its embargo holds it until {time.Format(show.LiveAt)} ({time.ZoneName}).");
     }
+
+    /// <summary>
+    /// "Start live coverage" / "End live coverage": while on, the show's public page updates itself (Reader.LiveFeed)
+    /// and carries LiveBlogPosting JSON-LD. Logged; a repeated press changes nothing and logs nothing.
+    /// </summary>
+    public async Task<PublishOutcome> SetLiveCoverageAsync(int showId, bool on, Actor actor, CancellationToken ct)
+    {
+        var (show, changed) = await db.InTransactionAsync(async () =>
+        {
+            var show = await db.Shows.FirstOrDefaultAsync(s => s.Id == showId, ct);
+            if (show is null || show.InLiveCoverage == on) return (show, false);
+            if (on) (show.LiveCoverageStartedAt, show.LiveCoverageEndedAt) = (time.Now, null);
+            else show.LiveCoverageEndedAt = time.Now;
+            StudioLog.Record(db, actor, time.Now, on ? StudioActions.LiveCoverageStart : StudioActions.LiveCoverageEnd, "show", show.Id, show.Title,
+                on && !show.IsLive(time.Now) ? "readers see it once the show goes live" : null);
+            await db.SaveChangesAsync(ct);
+            return (show, true);
+        }, ct);
+        if (show is null) return PublishOutcome.Refused("That show no longer exists.");
+        if (changed) await cache.InvalidateAsync(ct); // the page's "Live now" and JSON-LD change; open streams hear it
+        return new PublishOutcome(true, show.Id, on
+            ? $"Live coverage of {show.Title} is on: readers' open pages show each photo as you publish it."
+            : $"Live coverage of {show.Title} has ended.");
+    }
 }
 
 public static class ShowsRegistration

@@ -17,6 +17,7 @@ public sealed class EditModel(BackstageDbContext db, SiteTime time, ShowPublishi
     public int? Id { get; private set; }
     public Show? Current { get; private set; }
     public string ZoneName => time.ZoneName;
+    public string Format(DateTimeOffset? at) => $"{time.Format(at)} ({time.ZoneName})";
     public string StatusText => Current switch
     {
         null => "New show, not saved yet",
@@ -59,6 +60,17 @@ public sealed class EditModel(BackstageDbContext db, SiteTime time, ShowPublishi
     public Task<IActionResult> OnPostPublishAsync(int? id, CancellationToken ct) => SaveAsync(id, "publish", ct);
     public Task<IActionResult> OnPostScheduleAsync(int? id, CancellationToken ct) => SaveAsync(id, "schedule", ct);
     public Task<IActionResult> OnPostUnpublishAsync(int? id, CancellationToken ct) => SaveAsync(id, "unpublish", ct);
+
+    public Task<IActionResult> OnPostStartLiveCoverageAsync(int id, CancellationToken ct) => LiveCoverageAsync(id, true, ct);
+    public Task<IActionResult> OnPostEndLiveCoverageAsync(int id, CancellationToken ct) => LiveCoverageAsync(id, false, ct);
+
+    private async Task<IActionResult> LiveCoverageAsync(int id, bool on, CancellationToken ct)
+    {
+        var outcome = await publishing.SetLiveCoverageAsync(id, on, Actor.From(User), ct);
+        if (!outcome.Ok) return NotFound();
+        TempData["Flash"] = outcome.Message;
+        return RedirectToPage("", new { id });
+    }
 
     /// <summary>Checks the form, then lets <see cref="ShowPublishing"/> save it with the state <paramref name="action"/> chose.</summary>
     private async Task<IActionResult> SaveAsync(int? id, string action, CancellationToken ct)
