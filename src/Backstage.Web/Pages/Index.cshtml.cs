@@ -22,7 +22,7 @@ public sealed class IndexModel(BackstageDbContext db, TimeProvider clock, IEnume
     public bool HasNext { get; private set; }
     public IReadOnlyDictionary<int, ReaderImage> Covers { get; private set; } = new Dictionary<int, ReaderImage>();
     /// <summary>Live shows under live coverage now ("Live now" at the top of the first page).</summary>
-    public IReadOnlyList<Shows.Show> LiveNow { get; private set; } = [];
+    public IReadOnlyList<Backstage.Web.Shows.Show> LiveNow { get; private set; } = [];
 
     /// <summary>A page number out of range answers 400 (see BadInputFilter); a page past the last story, 404.</summary>
     public async Task<IActionResult> OnGetAsync([Range(1, MaxPage)] int p = 1, CancellationToken ct = default)
