@@ -52,7 +52,7 @@ public sealed partial class EmailRenderer
         .story { padding: 24px 24px 8px 24px; border-top: 1px solid #e5e0d8; }
         .gallery-title { font-size: 14px; line-height: 20px; color: #555555; margin: 8px 0; text-transform: uppercase; letter-spacing: 1px; }
         .thumb { padding: 0 0 8px 0; vertical-align: top; }
-        .thumb img { display: block; border: 0; outline: none; text-decoration: none; height: auto; }
+        .thumb img { display: block; border: 0; outline: none; text-decoration: none; }
         .credits { font-size: 12px; line-height: 18px; color: #666666; margin: 4px 0 8px 0; }
         .more { font-size: 15px; line-height: 22px; margin: 0 0 16px 0; }
         .footer { padding: 24px; font-size: 12px; line-height: 18px; color: #666666; text-align: center; border-top: 1px solid #e5e0d8; }
@@ -60,7 +60,8 @@ public sealed partial class EmailRenderer
         .footer a { color: #444444; }
         """;
 
-    // Kept as a <style> block (PreMailer leaves it alone): phones stack the thumbnails' cells.
+    // Kept as a <style> block (PreMailer leaves it alone): phones stack the thumbnails' cells. No "height: auto" in the
+    // inlined CSS above: PreMailer turns an img's CSS height into its height attribute, and height="auto" is no size.
     private const string MobileCss = """
         @media only screen and (max-width: 620px) {
           .container { width: 100% !important; }

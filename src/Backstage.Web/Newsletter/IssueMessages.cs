@@ -23,14 +23,14 @@ public sealed class IssueMessages(BackstageDbContext db, IssueContent content, E
     public async Task<Template> ForMailAsync(NewsletterIssue issue, CancellationToken ct)
     {
         var stories = await content.LoadAsync(issue.Id, ct);
-        var rendered = await renderer.RenderAsync(issue.Subject, issue.IntroMarkdown, stories, links.Absolute(""), links.WebVersionUrl(issue.Slug),
+        var rendered = await renderer.RenderAsync(issue.Subject, issue.IntroMarkdown, stories, links.Absolute("").TrimEnd('/'), links.WebVersionUrl(issue.Slug),
             new RecipientLinks(links.UnsubscribeUrl(TokenPlaceholder), links.ManageUrl(TokenPlaceholder)), await ListNamesAsync(issue.Id, ct), ct);
         return new Template(issue, rendered, stories);
     }
 
     /// <summary>The public web version: no recipient links, no "View in your browser".</summary>
     public async Task<RenderedIssue> ForWebAsync(NewsletterIssue issue, CancellationToken ct) =>
-        await renderer.RenderAsync(issue.Subject, issue.IntroMarkdown, await content.LoadAsync(issue.Id, ct), links.Absolute(""), null, null, [], ct);
+        await renderer.RenderAsync(issue.Subject, issue.IntroMarkdown, await content.LoadAsync(issue.Id, ct), links.Absolute("").TrimEnd('/'), null, null, [], ct);
 
     /// <summary>
     /// The size a subscriber's message will have: the template with a real-length token in place of the placeholder
