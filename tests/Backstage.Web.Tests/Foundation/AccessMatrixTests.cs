@@ -24,6 +24,9 @@ public sealed class AccessMatrixTests(BackstageFactory factory) : IClassFixture<
         "account/sign-in-link", "account/unsubscribe",
         // The newsletter needs no account: subscribing, the mailed confirmation (a POST) and RFC 8058 one-click unsubscribe.
         "newsletter/subscribe", "newsletter/confirm", "newsletter/unsubscribe",
+        // The archive and each sent issue's web version; the visible "Unsubscribe" page and "Manage or delete your
+        // subscription" from an issue (the signed token in the link is the authority).
+        "newsletter", "newsletter/{slug}", "newsletter/leave", "newsletter/manage",
     ];
 
     private static string Route(RouteEndpoint e) => (e.RoutePattern.RawText ?? "").Trim('/').ToLowerInvariant();
