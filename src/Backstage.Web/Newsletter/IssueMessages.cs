@@ -11,7 +11,7 @@ namespace Backstage.Web.Newsletter;
 /// whole batch: the subscriber's signed token is the only part that differs, so it is written as a placeholder and
 /// swapped per message.
 /// </summary>
-public sealed class IssueMessages(BackstageDbContext db, IssueContent content, EmailRenderer renderer, SubscriberLinks links, IOptions<EmailOptions> email)
+public sealed class IssueMessages(BackstageDbContext db, IssueContent content, EmailRenderer renderer, SubscriberLinks links, IOptions<EmailOptions> email, IOptions<BackstageOptions> site)
 {
     /// <summary>Stands for the subscriber's token in a batch's rendering (survives URL and HTML encoding unchanged).</summary>
     public const string TokenPlaceholder = "BACKSTAGE-SUBSCRIBER-TOKEN-PLACEHOLDER";
@@ -52,7 +52,7 @@ public sealed class IssueMessages(BackstageDbContext db, IssueContent content, E
     public MimeMessage Build(Template t, string toAddress, string token, string messageKey)
     {
         var o = email.Value;
-        var host = new Uri(o.LinkBaseUrl).Host;
+        var host = new Uri(site.Value.LinkBase).Host;
         var escaped = Uri.EscapeDataString(token);
         var message = new MimeMessage { Subject = t.Issue.Subject, MessageId = $"{messageKey}@{host}" };
         message.From.Add(new MailboxAddress(o.FromName, o.From));

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using Backstage.Web.Email;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 
@@ -13,14 +12,14 @@ namespace Backstage.Web.Newsletter;
 /// last year's issue still works; the database holds nothing that would hand out a working link. Absolute URLs from
 /// Backstage:PublicBaseUrl only.
 /// </summary>
-public sealed class SubscriberLinks(IDataProtectionProvider protection, IOptions<EmailOptions> email)
+public sealed class SubscriberLinks(IDataProtectionProvider protection, IOptions<BackstageOptions> site)
 {
     private readonly IDataProtector _protector = protection.CreateProtector("Backstage.Newsletter.Subscriber.v1");
 
     /// <summary>"/shows/x" → "https://site/shows/x"; an absolute http(s) URL (a CDN's media URL) passes unchanged.</summary>
     public string Absolute(string path) =>
         Uri.TryCreate(path, UriKind.Absolute, out var u) && u.Scheme is "http" or "https" ? path
-            : email.Value.LinkBaseUrl.TrimEnd('/') + (path.StartsWith('/') ? path : "/" + path);
+            : site.Value.LinkBase + (path.StartsWith('/') ? path : "/" + path);
 
     public string Token(long subscriberId) => _protector.Protect("s:" + subscriberId.ToString(CultureInfo.InvariantCulture));
 

@@ -110,11 +110,12 @@ public sealed class ReaderData(BackstageDbContext db, UserManager<AppUser> users
                 DELETE FROM newsletter_subscribers WHERE email = {email} OR user_id = {userId};
                 DELETE FROM outgoing_emails WHERE lower(to_address) = {email};
                 DELETE FROM sign_in_links WHERE user_id = {userId};
-                DELETE FROM asp_net_user_tokens WHERE user_id = {userId};
-                DELETE FROM asp_net_user_logins WHERE user_id = {userId};
-                DELETE FROM asp_net_user_claims WHERE user_id = {userId};
-                DELETE FROM asp_net_user_roles WHERE user_id = {userId};
                 """, ct);
+            // Two-factor secrets (authenticator key, recovery codes), external logins, claims and roles.
+            await db.UserTokens.Where(t => t.UserId == userId).ExecuteDeleteAsync(ct);
+            await db.UserLogins.Where(t => t.UserId == userId).ExecuteDeleteAsync(ct);
+            await db.UserClaims.Where(t => t.UserId == userId).ExecuteDeleteAsync(ct);
+            await db.UserRoles.Where(t => t.UserId == userId).ExecuteDeleteAsync(ct);
             foreach (var rule in EmailRules) await throttle.ClearAsync(rule, email, ct);
             var tombstone = "former-reader-" + userId;
             await db.Users.Where(u => u.Id == userId).ExecuteUpdateAsync(u => u
