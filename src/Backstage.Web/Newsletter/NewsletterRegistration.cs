@@ -14,6 +14,7 @@ public static class NewsletterRegistration
             .Validate(o => o.MaxAttemptsPerMessage >= 1, $"{NewsletterOptions.Section}:MaxAttemptsPerMessage must be at least 1.")
             .ValidateOnStart();
         s.AddScoped<Subscriptions>();
+        s.AddScoped<ListChoices>();
         s.AddSingleton<SubscriberLinks>();
         s.AddSingleton<EmailRenderer>();
         s.AddSingleton<NewsletterSendHook>();

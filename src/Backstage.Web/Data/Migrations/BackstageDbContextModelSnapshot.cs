@@ -120,6 +120,32 @@ namespace Backstage.Web.Data.Migrations
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("Backstage.Web.Accounts.ReaderBan", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("text")
+                        .HasColumnName("user_id");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("BannedById")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("banned_by_id");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("reason");
+
+                    b.HasKey("UserId")
+                        .HasName("pk_reader_bans");
+
+                    b.ToTable("reader_bans", (string)null);
+                });
+
             modelBuilder.Entity("Backstage.Web.Accounts.SignInLink", b =>
                 {
                     b.Property<long>("Id")
@@ -622,32 +648,6 @@ namespace Backstage.Web.Data.Migrations
                         .HasName("pk_comment_rules");
 
                     b.ToTable("comment_rules", (string)null);
-                });
-
-            modelBuilder.Entity("Backstage.Web.Comments.ReaderBan", b =>
-                {
-                    b.Property<string>("UserId")
-                        .HasColumnType("text")
-                        .HasColumnName("user_id");
-
-                    b.Property<DateTimeOffset>("At")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("at");
-
-                    b.Property<string>("BannedById")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("banned_by_id");
-
-                    b.Property<string>("Reason")
-                        .HasMaxLength(500)
-                        .HasColumnType("character varying(500)")
-                        .HasColumnName("reason");
-
-                    b.HasKey("UserId")
-                        .HasName("pk_reader_bans");
-
-                    b.ToTable("reader_bans", (string)null);
                 });
 
             modelBuilder.Entity("Backstage.Web.Data.SiteSecret", b =>
@@ -1958,6 +1958,16 @@ namespace Backstage.Web.Data.Migrations
                     b.ToTable("AspNetUserTokens", (string)null);
                 });
 
+            modelBuilder.Entity("Backstage.Web.Accounts.ReaderBan", b =>
+                {
+                    b.HasOne("Backstage.Web.Accounts.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_reader_bans_asp_net_users_user_id");
+                });
+
             modelBuilder.Entity("Backstage.Web.Accounts.SignInLink", b =>
                 {
                     b.HasOne("Backstage.Web.Accounts.AppUser", null)
@@ -2057,16 +2067,6 @@ namespace Backstage.Web.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_comment_reports_asp_net_users_reporter_id");
-                });
-
-            modelBuilder.Entity("Backstage.Web.Comments.ReaderBan", b =>
-                {
-                    b.HasOne("Backstage.Web.Accounts.AppUser", null)
-                        .WithMany()
-                        .HasForeignKey("UserId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_reader_bans_asp_net_users_user_id");
                 });
 
             modelBuilder.Entity("Backstage.Web.Galleries.Gallery", b =>
