@@ -1,5 +1,6 @@
 using Backstage.Web.Accounts;
 using Backstage.Web.Articles;
+using Backstage.Web.Cdn;
 using Backstage.Web.Cluster;
 using Backstage.Web.Comments;
 using Backstage.Web.Data;
@@ -34,6 +35,7 @@ try
     builder.AddBackstageReader();
     builder.AddBackstageCluster();
     builder.AddBackstageNewsletter();
+    builder.AddBackstageCdn();
     if (command is null) builder.AddBackstagePublicOrigin();
 }
 catch (StartupException e)

@@ -50,6 +50,7 @@ public sealed class PublicPageCachePolicy(PublishSchedule schedule, IOptions<Rea
     ValueTask IOutputCachePolicy.ServeResponseAsync(OutputCacheContext context, CancellationToken ct)
     {
         var response = context.HttpContext.Response;
+        SurrogateKeys.Add(response, SurrogateKeys.Pages); // every public page: a CDN purge by the "pages" key covers them all
         // Set-Cookie: an antiforgery or TempData cookie. "no-store": antiforgery marks every response that rendered a
         // token that way even when the cookie already existed — a form token must never be served to someone else.
         if (response.StatusCode != StatusCodes.Status200OK || !string.IsNullOrEmpty(response.Headers.SetCookie)
