@@ -16,7 +16,7 @@ namespace Backstage.Web.Cdn;
 /// photo-N, show-N and "pages" that cover the same. The list is split so that each job's payload fits its column.
 /// With Backstage:Cdn:Kind None nothing is queued.
 /// </summary>
-public sealed class CdnPurgeRequests(JobQueue queue, IOptions<CdnOptions> options, MediaOptionsAccessor media, IConfiguration config, TimeProvider clock)
+public sealed class CdnPurgeRequests(BackstageDbContext context, JobQueue queue, IOptions<CdnOptions> options, MediaOptionsAccessor media, IConfiguration config, TimeProvider clock)
     : ICdnPurgeRequests
 {
     /// <summary>Payloads stay under the jobs.payload column's 4000 characters.</summary>
@@ -32,6 +32,17 @@ public sealed class CdnPurgeRequests(JobQueue queue, IOptions<CdnOptions> option
             var job = queue.Enqueue(db, CdnPurgeHandler.JobKind, JsonSerializer.Serialize(chunk, CdnPurgeHandler.Json));
             job.MaxAttempts = options.Value.MaxAttempts;
         }
+    }
+
+    /// <summary>
+    /// For a change that already committed (a licence that expired, seen by the expiry job): queues the purge in a
+    /// transaction of its own. Called again after a crash it queues it again, which purging tolerates.
+    /// </summary>
+    public async Task QueueAsync(IReadOnlyCollection<int> photoIds, string reason, CancellationToken ct)
+    {
+        if (options.Value.Kind == CdnKind.None || photoIds.Count == 0) return;
+        await AddAsync(context, photoIds, [], reason, ct);
+        await context.SaveChangesAsync(ct);
     }
 
     internal async Task<PurgeBatch> CollectAsync(BackstageDbContext db, IReadOnlyCollection<int> photoIds, IReadOnlyCollection<int> showIds, string reason, CancellationToken ct)

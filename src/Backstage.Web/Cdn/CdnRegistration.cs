@@ -36,7 +36,8 @@ public static class CdnRegistration
         s.AddKeyedScoped<ICdnPurger>(CdnKind.Http, (sp, _) => new HttpCdnPurger(NewClient(sp), sp.GetRequiredService<IOptions<HttpCdnOptions>>()));
         s.AddKeyedScoped<ICdnPurger>(CdnKind.Cloudflare, (sp, _) => new CloudflareCdnPurger(NewClient(sp), sp.GetRequiredService<IOptions<CloudflareCdnOptions>>()));
         s.AddKeyedScoped<ICdnPurger>(CdnKind.Fastly, (sp, _) => new FastlyCdnPurger(NewClient(sp), sp.GetRequiredService<IOptions<FastlyCdnOptions>>()));
-        s.AddScoped<ICdnPurgeRequests, CdnPurgeRequests>();
+        s.AddScoped<CdnPurgeRequests>();
+        s.AddScoped<ICdnPurgeRequests>(sp => sp.GetRequiredService<CdnPurgeRequests>());
         s.AddScoped<IJobHandler, CdnPurgeHandler>();
     }
 
