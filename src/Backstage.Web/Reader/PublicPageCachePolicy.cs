@@ -33,6 +33,7 @@ public sealed class PublicPageCachePolicy(PublishSchedule schedule, IOptions<Rea
         context.AllowCacheStorage = cacheable;
         context.AllowLocking = true;
         context.Tags.Add(CacheTags.Public);
+        SurrogateKeys.Add(http.Response, SurrogateKeys.Pages); // every public page: a CDN purge by the "pages" key covers them all
         // Only the query keys a cached page reads: the home page's page number and the article's comment-on-photo.
         // Everything else (utm_*, fbclid, igshid… on every link from social apps) shares one entry instead of
         // making each visit a miss. A new query parameter on a cached page must be added here.
@@ -50,7 +51,6 @@ public sealed class PublicPageCachePolicy(PublishSchedule schedule, IOptions<Rea
     ValueTask IOutputCachePolicy.ServeResponseAsync(OutputCacheContext context, CancellationToken ct)
     {
         var response = context.HttpContext.Response;
-        SurrogateKeys.Add(response, SurrogateKeys.Pages); // every public page: a CDN purge by the "pages" key covers them all
         // Set-Cookie: an antiforgery or TempData cookie. "no-store": antiforgery marks every response that rendered a
         // token that way even when the cookie already existed — a form token must never be served to someone else.
         if (response.StatusCode != StatusCodes.Status200OK || !string.IsNullOrEmpty(response.Headers.SetCookie)

@@ -117,6 +117,7 @@ internal static class ApiCdnKit
         await factory.FillGateAsync(show.Id);
         Assert.True((await factory.EditorAsync(e => e.PublishAllReadyAsync(show.Id, DeskTestKit.Desk, default))).Ok);
         var photo = (await factory.PhotosAsync(show.Id)).Single();
+        photo.Show = show;
         Assert.NotEmpty(photo.Renditions);
         var n = await factory.WithScopeAsync(sp => sp.GetRequiredService<Takedown>().TakeDownAsync(show.Id, [photo.Id], TakedownReason.Rights, null, DeskTestKit.Desk, default));
         Assert.Equal(1, n);
@@ -173,7 +174,9 @@ public sealed class FastlyPurgeTests(FastlyFactory factory) : IClassFixture<Fast
         Assert.Equal(JobState.Succeeded, Assert.Single(await ApiCdnKit.PurgeJobsAsync(factory)).State);
 
         // The keys the purge names are the ones the origin's responses carry.
-        var page = await factory.Anonymous().GetAsync("/");
+        var page = await factory.Anonymous().GetAsync("/shows/" + photo.Show!.Slug);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("show-" + photo.ShowId, page.Headers.GetValues("Surrogate-Key").Single());
         Assert.Contains("pages", page.Headers.GetValues("Surrogate-Key").Single());
     }
 }
