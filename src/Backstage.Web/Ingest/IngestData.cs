@@ -55,6 +55,15 @@ public sealed class CreditPreset
     public bool NotInNewsletters { get; set; }
     public bool NotInSearch { get; set; }
     public bool EditorialOnly { get; set; }
+
+    /// <summary>What applying this preset changes in a photo's rights (null when it has no rights defaults). Source = the agency, else the name.</summary>
+    public Galleries.RightsChange? RightsChange() =>
+        RightsCategory is null && ValidDays is null && !NoSocial && !NotInNewsletters && !NotInSearch && !EditorialOnly ? null : new()
+        {
+            Category = RightsCategory, Source = RightsCategory is null ? null : new(Agency ?? Name), ValidDaysFromUpload = ValidDays,
+            NoSocial = NoSocial ? true : null, NotInNewsletters = NotInNewsletters ? true : null, NotInSearch = NotInSearch ? true : null,
+            EditorialOnly = EditorialOnly ? true : null,
+        };
 }
 
 internal sealed class ResumableUploadConfiguration : IEntityTypeConfiguration<ResumableUpload>
