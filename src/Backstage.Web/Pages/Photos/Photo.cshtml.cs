@@ -68,7 +68,8 @@ public sealed class PhotoModel(BackstageDbContext db, PhotoCatalog catalog, Gall
             ModifiedTime = Photo.UpdatedAt,
             JsonLd = data,
         };
-        Share = new ShareLinks(urls.Absolute(path), Title, full is null ? null : urls.Absolute(full.Url));
+        // Deny wins: the share links (Pinterest's image) never carry a "No social or link previews" photo.
+        Share = new ShareLinks(urls.Absolute(path), Title, full is null || !Galleries.Rights.Allows(Photo, Galleries.Surface.Social) ? null : urls.Absolute(full.Url));
         return Page();
     }
 }
