@@ -127,3 +127,12 @@ public sealed class CdnPurgeHandler(IServiceProvider services, IOptions<CdnOptio
         return Task.CompletedTask;
     }
 }
+
+/// <summary>
+/// The rights expiry's hook (Galleries.IPublicPhotoRemoval, called after the expiry committed, on every run of its job):
+/// queues the purge in a transaction of its own. If that fails, the expiry job fails and runs again, so it is not lost.
+/// </summary>
+internal sealed class CdnPublicPhotoRemoval(CdnPurgeRequests purges) : IPublicPhotoRemoval
+{
+    public Task PhotoLeftPublicAsync(IReadOnlyCollection<int> photoIds, CancellationToken ct) => purges.QueueAsync(photoIds, "licence expired", ct);
+}

@@ -1,4 +1,5 @@
 using Backstage.Web.Cluster;
+using Backstage.Web.Galleries;
 using Backstage.Web.Jobs;
 using Microsoft.Extensions.Options;
 
@@ -39,6 +40,8 @@ public static class CdnRegistration
         s.AddScoped<CdnPurgeRequests>();
         s.AddScoped<ICdnPurgeRequests>(sp => sp.GetRequiredService<CdnPurgeRequests>());
         s.AddScoped<IJobHandler, CdnPurgeHandler>();
+        s.AddScoped<IPublicPhotoRemoval, CdnPublicPhotoRemoval>(); // replaces Galleries' no-op default
+
     }
 
     private static HttpClient NewClient(IServiceProvider sp) => sp.GetRequiredService<IHttpClientFactory>().CreateClient(Client);

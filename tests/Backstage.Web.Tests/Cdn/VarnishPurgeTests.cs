@@ -140,22 +140,27 @@ public sealed class VarnishPurgeTests(VarnishNode node) : IClassFixture<VarnishN
     }
 
     [Fact]
-    public async Task After_its_licence_expires_a_rendition_through_Varnish_answers_404_within_5_s()
+    public async Task After_its_licence_expires_a_rendition_through_Varnish_answers_410_within_5_s()
     {
         var (_, photo, _, url) = await PublishedPhotoAsync("Gucci");
         var reader = node.ThroughVarnish();
         await AssertCachedAsync(reader, url, photo);
 
-        // The licence ends; the expiry path commits it and tells the CDN (Galleries.IPublicPhotoRemoval, Cdn.CdnPublicPhotoRemoval).
+        // The licence ends a minute ago and the expiry job is due: the node's worker runs the real expiry path, which
+        // commits the expiry and tells the CDN (Galleries.IPublicPhotoRemoval, implemented by Cdn.CdnPublicPhotoRemoval).
+        var since = DateTimeOffset.UtcNow.AddSeconds(-1);
         await node.WithScopeAsync(async sp =>
         {
             var db = sp.GetRequiredService<BackstageDbContext>();
-            await db.Set<Photo>().Where(p => p.Id == photo.Id).ExecuteUpdateAsync(s => s.SetProperty(p => p.ValidUntil, DateTimeOffset.UtcNow.AddMinutes(-1)));
-            await sp.GetRequiredService<CdnPurgeRequests>().QueueAsync([photo.Id], "licence expired", default);
+            var p = await db.Set<Photo>().SingleAsync(x => x.Id == photo.Id);
+            p.ValidUntil = DateTimeOffset.UtcNow.AddMinutes(-1);
+            RightsExpiry.Schedule(db, sp.GetRequiredService<JobQueue>(), p);
+            await db.SaveChangesAsync();
             return 0;
         });
 
-        Assert.Equal(HttpStatusCode.NotFound, (await GoneFromCacheAsync(reader, url)).StatusCode);
+        Assert.Equal(HttpStatusCode.Gone, (await GoneFromCacheAsync(reader, url)).StatusCode);
+        Assert.Contains("licence expired", Assert.Single(await PurgeJobsAsync(since)).Payload);
     }
 
     [Fact]

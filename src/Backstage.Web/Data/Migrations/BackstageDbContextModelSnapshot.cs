@@ -94,6 +94,10 @@ namespace Backstage.Web.Data.Migrations
                         .HasColumnType("boolean")
                         .HasColumnName("phone_number_confirmed");
 
+                    b.Property<bool>("RightsDigest")
+                        .HasColumnType("boolean")
+                        .HasColumnName("rights_digest");
+
                     b.Property<string>("SecurityStamp")
                         .HasColumnType("text")
                         .HasColumnName("security_stamp");
@@ -118,6 +122,32 @@ namespace Backstage.Web.Data.Migrations
                         .HasDatabaseName("UserNameIndex");
 
                     b.ToTable("AspNetUsers", (string)null);
+                });
+
+            modelBuilder.Entity("Backstage.Web.Accounts.ReaderBan", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("text")
+                        .HasColumnName("user_id");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("BannedById")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("banned_by_id");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("reason");
+
+                    b.HasKey("UserId")
+                        .HasName("pk_reader_bans");
+
+                    b.ToTable("reader_bans", (string)null);
                 });
 
             modelBuilder.Entity("Backstage.Web.Accounts.SignInLink", b =>
@@ -624,32 +654,6 @@ namespace Backstage.Web.Data.Migrations
                     b.ToTable("comment_rules", (string)null);
                 });
 
-            modelBuilder.Entity("Backstage.Web.Comments.ReaderBan", b =>
-                {
-                    b.Property<string>("UserId")
-                        .HasColumnType("text")
-                        .HasColumnName("user_id");
-
-                    b.Property<DateTimeOffset>("At")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("at");
-
-                    b.Property<string>("BannedById")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("banned_by_id");
-
-                    b.Property<string>("Reason")
-                        .HasMaxLength(500)
-                        .HasColumnType("character varying(500)")
-                        .HasColumnName("reason");
-
-                    b.HasKey("UserId")
-                        .HasName("pk_reader_bans");
-
-                    b.ToTable("reader_bans", (string)null);
-                });
-
             modelBuilder.Entity("Backstage.Web.Data.SiteSecret", b =>
                 {
                     b.Property<string>("Name")
@@ -835,6 +839,10 @@ namespace Backstage.Web.Data.Migrations
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)")
                         .HasColumnName("last_error");
+
+                    b.Property<DateTimeOffset?>("LicenceExpiredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("licence_expired_at");
 
                     b.Property<bool>("NoSocial")
                         .HasColumnType("boolean")
@@ -1102,11 +1110,36 @@ namespace Backstage.Web.Data.Migrations
                         .HasColumnType("character varying(120)")
                         .HasColumnName("credit_line");
 
+                    b.Property<bool>("EditorialOnly")
+                        .HasColumnType("boolean")
+                        .HasColumnName("editorial_only");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(120)
                         .HasColumnType("character varying(120)")
                         .HasColumnName("name");
+
+                    b.Property<bool>("NoSocial")
+                        .HasColumnType("boolean")
+                        .HasColumnName("no_social");
+
+                    b.Property<bool>("NotInNewsletters")
+                        .HasColumnType("boolean")
+                        .HasColumnName("not_in_newsletters");
+
+                    b.Property<bool>("NotInSearch")
+                        .HasColumnType("boolean")
+                        .HasColumnName("not_in_search");
+
+                    b.Property<string>("RightsCategory")
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)")
+                        .HasColumnName("rights_category");
+
+                    b.Property<int?>("ValidDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("valid_days");
 
                     b.HasKey("Id")
                         .HasName("pk_credit_presets");
@@ -1958,6 +1991,16 @@ namespace Backstage.Web.Data.Migrations
                     b.ToTable("AspNetUserTokens", (string)null);
                 });
 
+            modelBuilder.Entity("Backstage.Web.Accounts.ReaderBan", b =>
+                {
+                    b.HasOne("Backstage.Web.Accounts.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_reader_bans_asp_net_users_user_id");
+                });
+
             modelBuilder.Entity("Backstage.Web.Accounts.SignInLink", b =>
                 {
                     b.HasOne("Backstage.Web.Accounts.AppUser", null)
@@ -2057,16 +2100,6 @@ namespace Backstage.Web.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_comment_reports_asp_net_users_reporter_id");
-                });
-
-            modelBuilder.Entity("Backstage.Web.Comments.ReaderBan", b =>
-                {
-                    b.HasOne("Backstage.Web.Accounts.AppUser", null)
-                        .WithMany()
-                        .HasForeignKey("UserId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_reader_bans_asp_net_users_user_id");
                 });
 
             modelBuilder.Entity("Backstage.Web.Galleries.Gallery", b =>

@@ -32,7 +32,7 @@ public sealed class ShowModel(BackstageDbContext db, IGalleryEmbedRenderer galle
             ?? visible.FirstOrDefault(p => Galleries.Rights.Allows(p, Galleries.Surface.Social));
         var objects = visible.Where(p => Galleries.Rights.Allows(p, Galleries.Surface.Social)).Select(p => (p, Jpeg: media.Public(p).Jpeg(1920))).Where(x => x.Jpeg is not null)
             .Select(x => ReaderMeta.ImageObject(urls, x.Jpeg!.Url, Galleries.Photo.PageUrl(show.Slug, x.p.Position),
-                x.p.Caption, x.p.CreditName, x.Jpeg.Width, x.Jpeg.Height)).ToList();
+                x.p, x.Jpeg.Width, x.Jpeg.Height)).ToList();
         var shareImage = cover is null ? null : photos.ShareImage(cover);
         Meta = ReaderMeta.ForShow(show, urls, shareImage, objects);
         Share = new ShareLinks(urls.Absolute($"/shows/{show.Slug}"), $"{show.Title}, {show.Season}", shareImage is null ? null : urls.Absolute(shareImage.Url));
