@@ -13,6 +13,8 @@ public static class Feeds
     public const string AtomNs = "http://www.w3.org/2005/Atom";
     public const string SitemapNs = "http://www.sitemaps.org/schemas/sitemap/0.9";
     public const string ImageNs = "http://www.google.com/schemas/sitemap-image/1.1";
+    /// <summary>Media RSS, for the cover's credit (media:credit) in the Atom feed.</summary>
+    public const string MediaNs = "http://search.yahoo.com/mrss/";
     public const int FeedSize = 30;
 
     public static async Task<IResult> AtomAsync(BackstageDbContext db, SiteUrls urls, TimeProvider clock, IEnumerable<IReaderImages> images, CancellationToken ct)
@@ -26,6 +28,7 @@ public static class Feeds
         var xml = Write(w =>
         {
             w.WriteStartElement("feed", AtomNs);
+            w.WriteAttributeString("xmlns", "media", null, MediaNs);
             w.WriteElementString("id", AtomNs, site + "/");
             w.WriteElementString("title", AtomNs, "Backstage");
             w.WriteElementString("subtitle", AtomNs, "Fashion week from behind the curtain.");
@@ -45,7 +48,14 @@ public static class Feeds
                 w.WriteEndElement();
                 Link(w, "alternate", url, "text/html");
                 if (covers.TryGetValue(a.Id, out var cover))
+                {
                     Link(w, "enclosure", urls.Absolute(cover.Url), cover.ContentType);
+                    w.WriteStartElement("media", "content", MediaNs);
+                    w.WriteAttributeString("url", urls.Absolute(cover.Url));
+                    w.WriteAttributeString("medium", "image");
+                    if (cover.Credit is { } credit) w.WriteElementString("media", "credit", MediaNs, credit);
+                    w.WriteEndElement();
+                }
                 if (!string.IsNullOrWhiteSpace(a.Standfirst))
                 {
                     w.WriteStartElement("summary", AtomNs);

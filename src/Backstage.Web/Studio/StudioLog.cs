@@ -29,8 +29,10 @@ public static class StudioActions
 {
     public const string Publish = "publish", Unpublish = "unpublish", Schedule = "schedule", Embargo = "embargo",
         WentLive = "went-live", PhotoPublish = "photo-publish", PhotoUnpublish = "photo-unpublish", Takedown = "takedown",
-        Restore = "restore", Delete = "delete", BulkCredit = "bulk-credit";
-    public static readonly string[] All = [Publish, Unpublish, Schedule, Embargo, WentLive, PhotoPublish, PhotoUnpublish, Takedown, Restore, Delete, BulkCredit];
+        Restore = "restore", Delete = "delete", BulkCredit = "bulk-credit",
+        Rights = "rights", ExtendLicence = "extend-licence", LicenceExpired = "licence-expired";
+    public static readonly string[] All = [Publish, Unpublish, Schedule, Embargo, WentLive, PhotoPublish, PhotoUnpublish, Takedown, Restore, Delete, BulkCredit,
+        Rights, ExtendLicence, LicenceExpired];
 }
 
 public static class StudioLog

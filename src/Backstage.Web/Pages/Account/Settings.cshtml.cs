@@ -29,12 +29,14 @@ public sealed class SettingsModel(UserManager<AppUser> users, SignInManager<AppU
         public string DisplayName { get; set; } = "";
         [Display(Name = "Email me when someone replies to my comments")] public bool NotifyReplies { get; set; }
         [Display(Name = "Email me a daily digest of the moderation queue")] public bool ModerationDigest { get; set; }
+        [Display(Name = "Email me each morning the photo licences expiring in the next 7 days")] public bool RightsDigest { get; set; }
     }
+    public bool IsStaff => Roles.IsStaff(User);
 
     public async Task<IActionResult> OnGetAsync()
     {
         if (!await LoadAsync()) return Challenge();
-        Profile = new ProfileInput { DisplayName = Me.DisplayName, NotifyReplies = Me.NotifyReplies, ModerationDigest = Me.ModerationDigest };
+        Profile = new ProfileInput { DisplayName = Me.DisplayName, NotifyReplies = Me.NotifyReplies, ModerationDigest = Me.ModerationDigest, RightsDigest = Me.RightsDigest };
         Lists = [.. await listChoices.ChosenAsync(await listChoices.ForAccountAsync(Me.Id, Me.Email!, HttpContext.RequestAborted), HttpContext.RequestAborted)];
         return Page();
     }
@@ -83,6 +85,7 @@ public sealed class SettingsModel(UserManager<AppUser> users, SignInManager<AppU
         Me.DisplayName = name;
         Me.NotifyReplies = Profile.NotifyReplies;
         Me.ModerationDigest = IsAdmin && Profile.ModerationDigest;
+        Me.RightsDigest = IsStaff && Profile.RightsDigest;
         await users.UpdateAsync(Me);
         TempData["Flash"] = "Your settings are saved.";
         return RedirectToPage();
