@@ -153,7 +153,9 @@ public sealed class VarnishPurgeTests(VarnishNode node) : IClassFixture<VarnishN
         {
             var db = sp.GetRequiredService<BackstageDbContext>();
             var p = await db.Set<Photo>().SingleAsync(x => x.Id == photo.Id);
-            p.ValidUntil = DateTimeOffset.UtcNow.AddMinutes(-1);
+            // Whole seconds, as the rights form gives: the job's payload carries the ticks, and PostgreSQL keeps microseconds.
+            var now = DateTimeOffset.UtcNow;
+            p.ValidUntil = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, now.Second, TimeSpan.Zero).AddMinutes(-1);
             RightsExpiry.Schedule(db, sp.GetRequiredService<JobQueue>(), p);
             await db.SaveChangesAsync();
             return 0;
