@@ -30,7 +30,7 @@ public sealed record EditorResult(bool Ok, string Message, IReadOnlyList<string>
 /// photo; a photo unpublished on purpose is published only by name), unpublish, delete (refused while live in a published article; needs confirmation while used). Photos of
 /// other shows are never touched. Publishing and bulk credit write the studio log.
 /// </summary>
-public sealed class GalleryEditor(BackstageDbContext db, JobQueue queue, PublicCache cache, TimeProvider clock, PhotoUsage usage)
+public sealed class GalleryEditor(BackstageDbContext db, JobQueue queue, PublicCache cache, TimeProvider clock, PhotoUsage usage, ICdnPurgeRequests cdn)
 {
     private async Task<List<Photo>> LoadAsync(int showId, CancellationToken ct) =>
         await db.Set<Photo>().Include(p => p.Show).Where(p => p.ShowId == showId).OrderBy(p => p.Position).ThenBy(p => p.Id).ToListAsync(ct);
@@ -162,6 +162,7 @@ public sealed class GalleryEditor(BackstageDbContext db, JobQueue queue, PublicC
             (p.PublishedAt, p.UnpublishedAt) = (null, now);
             StudioLog.Record(db, actor, now, StudioActions.PhotoUnpublish, "photo", p.Id, Name(gallery, p));
         }
+        await cdn.AddAsync(db, chosen.Select(p => p.Id).ToList(), [], "unpublish", ct); // saved with the unpublish
         return await CommitAsync(ct) ?? EditorResult.Done($"Unpublished {chosen.Count} photo(s): readers no longer see them.");
     }
 

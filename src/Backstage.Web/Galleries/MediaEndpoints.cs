@@ -1,4 +1,5 @@
 using System.Globalization;
+using Backstage.Web.Cluster;
 using Backstage.Web.Data;
 using Backstage.Web.Storage;
 using Microsoft.AspNetCore.Authentication;
@@ -27,35 +28,47 @@ public static class MediaEndpoints
             .ShortCircuit();
 
     private static async Task<IResult> ServeAsync(int photoId, string? spec, HttpContext http, BackstageDbContext db, RenditionCache files,
-        GalleryVisibility visibility, CancellationToken ct)
+        GalleryVisibility visibility, TimeProvider clock, CancellationToken ct)
     {
         if (spec is not { Length: > 0 and <= 80 }) return Results.NotFound(); // "/media/1/" has no spec
-        // One query answers all three questions (taken down? which rendition? public?) in the same snapshot, so a change
-        // that committed before the request is seen whole on every node: there is no per-node cache to evict.
-        var now = visibility.Now;
+        // One query answers every question (taken down? expired? which rendition? public?) in the same snapshot, so a
+        // change that committed before the request is seen whole on every node: there is no per-node cache to evict.
+        var now = clock.GetUtcNow();
         var facts = await db.Set<Photo>().AsNoTracking().Where(p => p.Id == photoId)
             .Select(p => new
             {
-                Gone = p.TakenDownAt != null,
+                Down = p.TakenDownAt != null,
+                Expired = p.ValidUntil != null && p.ValidUntil <= now,
+                p.ShowId,
                 Rendition = p.Renditions.Where(r => r.Spec == spec && p.Status == PhotoStatus.Ready)
                     .Select(r => new { r.Id, r.Spec, r.Bytes, r.ContentType }).FirstOrDefault(),
                 Public = visibility.PublicPhotos(Surface.Page, now).Any(q => q.Id == p.Id),
             }).FirstOrDefaultAsync(ct);
-        if (facts is { Gone: true }) return Results.StatusCode(StatusCodes.Status410Gone);
+        if (facts is { Down: true }) return Gone(http, "taken down");
+        bool expired = facts is { Expired: true };
         var row = facts?.Rendition;
-        if (row is null) return Results.NotFound();
+        if (row is null) return expired ? Gone(http, "licence expired") : Results.NotFound();
         bool isPublic = facts!.Public;
         if (!isPublic)
         {
             // The pipeline skips authentication for /media (public files carry no cookie): only this case needs the viewer.
             if ((await http.AuthenticateAsync()).Principal is { } viewer) http.User = viewer;
-            if (!await visibility.ViewerIsStaffAsync()) return Results.NotFound();
+            // An expired licence is 410 like a takedown (the CDN and crawlers drop it for good); staff still see it to extend it.
+            if (!await visibility.ViewerIsStaffAsync()) return expired ? Gone(http, "licence expired") : Results.NotFound();
         }
         var path = await files.GetFileAsync(photoId, row.Spec, ct);
         if (path is null) return Results.NotFound();
         http.Response.Headers.CacheControl = isPublic ? "public, max-age=31536000, immutable" : "private, no-store";
         http.Response.Headers.XContentTypeOptions = "nosniff";
+        SurrogateKeys.Add(http.Response, SurrogateKeys.Photo(photoId), SurrogateKeys.Show(facts.ShowId)); // a CDN purges it by key
         var etag = new EntityTagHeaderValue($"\"{row.Id.ToString("x", CultureInfo.InvariantCulture)}-{row.Bytes.ToString("x", CultureInfo.InvariantCulture)}\"");
         return Results.File(path, row.ContentType, entityTag: etag, enableRangeProcessing: false);
+    }
+
+    /// <summary>410 with the reason in words ("taken down", "licence expired"), in the body and an X-Gone-Reason header.</summary>
+    private static IResult Gone(HttpContext http, string reason)
+    {
+        http.Response.Headers["X-Gone-Reason"] = reason;
+        return Results.Text("Gone: " + reason + ".", "text/plain; charset=utf-8", statusCode: StatusCodes.Status410Gone);
     }
 }

@@ -11,6 +11,8 @@ public sealed class IndexModel(BackstageDbContext db, TimeProvider clock) : Page
     public int Scheduled { get; private set; }
     public int Published { get; private set; }
     public int Shows { get; private set; }
+    /// <summary>Photo licences ending in the next 7 days.</summary>
+    public int ExpiringThisWeek { get; private set; }
     public IReadOnlyList<Article> Recent { get; private set; } = [];
 
     public async Task OnGetAsync(CancellationToken ct)
@@ -20,6 +22,7 @@ public sealed class IndexModel(BackstageDbContext db, TimeProvider clock) : Page
         Scheduled = await db.Articles.CountAsync(a => a.Status != ArticleStatus.Draft && a.PublishAt > now, ct);
         Published = await db.Articles.Live(now).CountAsync(ct);
         Shows = await db.Shows.CountAsync(ct);
+        ExpiringThisWeek = await db.Set<Galleries.Photo>().CountAsync(p => p.TakenDownAt == null && p.ValidUntil >= now && p.ValidUntil < now.AddDays(7), ct);
         Recent = await db.Articles.AsNoTracking().OrderByDescending(a => a.UpdatedAt).Take(8).ToListAsync(ct);
     }
 }

@@ -13,8 +13,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Backstage.Web.Data.Migrations
 {
     [DbContext(typeof(BackstageDbContext))]
-    [Migration("20261202194803_LiveCoverage")]
-    partial class LiveCoverage
+    [Migration("20261202194306_ReaderErasure")]
+    partial class ReaderErasure
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -1668,14 +1668,6 @@ namespace Backstage.Web.Data.Migrations
                     b.Property<DateTimeOffset?>("EmbargoUntil")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("embargo_until");
-
-                    b.Property<DateTimeOffset?>("LiveCoverageEndedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("live_coverage_ended_at");
-
-                    b.Property<DateTimeOffset?>("LiveCoverageStartedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("live_coverage_started_at");
 
                     b.Property<DateTimeOffset?>("PublishAt")
                         .HasColumnType("timestamp with time zone")
