@@ -15,7 +15,7 @@ public sealed class AccessMatrixTests(BackstageFactory factory) : IClassFixture<
     /// <summary>Route patterns readers may open without signing in. Anything else that allows anonymous access fails the test.</summary>
     private static readonly HashSet<string> PublicRoutes =
     [
-        "", "index", "articles/{slug}", "shows", "shows/{slug}", "account/login", "account/register", "account/logout",
+        "", "index", "articles/{slug}", "shows", "shows/{slug}", "shows/{slug}/live", "account/login", "account/register", "account/logout",
         "errors/{code:int}", "health/live", "health/ready",
         "media/{photoid:int}/{**spec}", // the endpoint itself 404s unless the photo is Ready in a public gallery
         "shows/{slug}/photos/{n:int}", "photos/{id:int}", "search", "feed.xml", "sitemap.xml", "robots.txt",
