@@ -77,6 +77,8 @@ public static class Feeds
             .Select(a => new { a.Id, a.Slug, a.UpdatedAt, a.PublishAt }).ToListAsync(ct);
         var shows = await db.Shows.AsNoTracking().Where(GalleryVisibility.ShowLive(now)).OrderByDescending(s => s.Date)
             .Select(s => new { s.Id, s.Slug, s.UpdatedAt }).ToListAsync(ct);
+        var issues = await db.Set<Newsletter.NewsletterIssue>().AsNoTracking().Where(i => i.State == Newsletter.NewsletterIssueState.Sent)
+            .OrderByDescending(i => i.SentAt).Select(i => new { i.Slug, i.SentAt }).ToListAsync(ct);
         var photoPages = new List<SitemapPhotoPage>();
         foreach (var source in images) photoPages.AddRange(await source.SitemapPhotoPagesAsync(ct));
         var site = urls.BaseUrl;
@@ -89,6 +91,8 @@ public static class Feeds
             Url(w, site + "/shows", shows.Count == 0 ? null : shows.Max(s => s.UpdatedAt), []);
             foreach (var a in articles) Url(w, $"{site}/articles/{a.Slug}", Max(a.UpdatedAt, a.PublishAt!.Value), []);
             foreach (var s in shows) Url(w, $"{site}/shows/{s.Slug}", s.UpdatedAt, []);
+            Url(w, site + "/newsletter", issues.Count == 0 ? null : issues[0].SentAt, []);
+            foreach (var i in issues) Url(w, site + Newsletter.SubscriberLinks.WebVersionPath(i.Slug), i.SentAt, []);
             foreach (var p in photoPages) Url(w, urls.Absolute(p.PageUrl), p.UpdatedAt, [urls.Absolute(p.ImageUrl)]);
             w.WriteEndElement();
         });
