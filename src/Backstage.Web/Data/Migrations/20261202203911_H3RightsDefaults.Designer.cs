@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Backstage.Web.Data.Migrations
 {
     [DbContext(typeof(BackstageDbContext))]
-    [Migration("20261202191252_H3RightsDefaults")]
+    [Migration("20261202203911_H3RightsDefaults")]
     partial class H3RightsDefaults
     {
         /// <inheritdoc />
