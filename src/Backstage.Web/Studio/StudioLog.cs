@@ -29,8 +29,9 @@ public static class StudioActions
 {
     public const string Publish = "publish", Unpublish = "unpublish", Schedule = "schedule", Embargo = "embargo",
         WentLive = "went-live", PhotoPublish = "photo-publish", PhotoUnpublish = "photo-unpublish", Takedown = "takedown",
-        Restore = "restore", Delete = "delete", BulkCredit = "bulk-credit";
-    public static readonly string[] All = [Publish, Unpublish, Schedule, Embargo, WentLive, PhotoPublish, PhotoUnpublish, Takedown, Restore, Delete, BulkCredit];
+        Restore = "restore", Delete = "delete", BulkCredit = "bulk-credit",
+        ApplyTemplate = "apply-template", PhotoMove = "photo-move";
+    public static readonly string[] All = [Publish, Unpublish, Schedule, Embargo, WentLive, PhotoPublish, PhotoUnpublish, Takedown, Restore, Delete, BulkCredit, ApplyTemplate, PhotoMove];
 }
 
 public static class StudioLog

@@ -120,6 +120,32 @@ namespace Backstage.Web.Data.Migrations
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("Backstage.Web.Accounts.ReaderBan", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("text")
+                        .HasColumnName("user_id");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("BannedById")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("banned_by_id");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("reason");
+
+                    b.HasKey("UserId")
+                        .HasName("pk_reader_bans");
+
+                    b.ToTable("reader_bans", (string)null);
+                });
+
             modelBuilder.Entity("Backstage.Web.Accounts.SignInLink", b =>
                 {
                     b.Property<long>("Id")
@@ -624,32 +650,6 @@ namespace Backstage.Web.Data.Migrations
                     b.ToTable("comment_rules", (string)null);
                 });
 
-            modelBuilder.Entity("Backstage.Web.Comments.ReaderBan", b =>
-                {
-                    b.Property<string>("UserId")
-                        .HasColumnType("text")
-                        .HasColumnName("user_id");
-
-                    b.Property<DateTimeOffset>("At")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("at");
-
-                    b.Property<string>("BannedById")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("banned_by_id");
-
-                    b.Property<string>("Reason")
-                        .HasMaxLength(500)
-                        .HasColumnType("character varying(500)")
-                        .HasColumnName("reason");
-
-                    b.HasKey("UserId")
-                        .HasName("pk_reader_bans");
-
-                    b.ToTable("reader_bans", (string)null);
-                });
-
             modelBuilder.Entity("Backstage.Web.Data.SiteSecret", b =>
                 {
                     b.Property<string>("Name")
@@ -723,6 +723,43 @@ namespace Backstage.Web.Data.Migrations
                         .HasDatabaseName("ix_outgoing_emails_dedup_key");
 
                     b.ToTable("outgoing_emails", (string)null);
+                });
+
+            modelBuilder.Entity("Backstage.Web.Galleries.CodeReplacement", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("code");
+
+                    b.Property<int?>("ShowId")
+                        .HasColumnType("integer")
+                        .HasColumnName("show_id");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("text");
+
+                    b.HasKey("Id")
+                        .HasName("pk_code_replacements");
+
+                    b.HasIndex("ShowId", "Code")
+                        .IsUnique()
+                        .HasDatabaseName("ix_code_replacements_show_id_code");
+
+                    NpgsqlIndexBuilderExtensions.AreNullsDistinct(b.HasIndex("ShowId", "Code"), false);
+
+                    b.ToTable("code_replacements", (string)null);
                 });
 
             modelBuilder.Entity("Backstage.Web.Galleries.Gallery", b =>
@@ -1958,6 +1995,16 @@ namespace Backstage.Web.Data.Migrations
                     b.ToTable("AspNetUserTokens", (string)null);
                 });
 
+            modelBuilder.Entity("Backstage.Web.Accounts.ReaderBan", b =>
+                {
+                    b.HasOne("Backstage.Web.Accounts.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_reader_bans_asp_net_users_user_id");
+                });
+
             modelBuilder.Entity("Backstage.Web.Accounts.SignInLink", b =>
                 {
                     b.HasOne("Backstage.Web.Accounts.AppUser", null)
@@ -2059,14 +2106,15 @@ namespace Backstage.Web.Data.Migrations
                         .HasConstraintName("fk_comment_reports_asp_net_users_reporter_id");
                 });
 
-            modelBuilder.Entity("Backstage.Web.Comments.ReaderBan", b =>
+            modelBuilder.Entity("Backstage.Web.Galleries.CodeReplacement", b =>
                 {
-                    b.HasOne("Backstage.Web.Accounts.AppUser", null)
+                    b.HasOne("Backstage.Web.Shows.Show", "Show")
                         .WithMany()
-                        .HasForeignKey("UserId")
+                        .HasForeignKey("ShowId")
                         .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_reader_bans_asp_net_users_user_id");
+                        .HasConstraintName("fk_code_replacements_shows_show_id");
+
+                    b.Navigation("Show");
                 });
 
             modelBuilder.Entity("Backstage.Web.Galleries.Gallery", b =>
