@@ -29,7 +29,8 @@ public sealed class BrowserFixture : BackstageFactory
         {
             ExecutablePath = ChromiumPath,
             Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            // --disable-dev-shm-usage: in a container /dev/shm is often 64 MB, and renderers that run out of it crash or stall.
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run", "--disable-background-networking",
                     "--disable-component-update", "--disable-sync"],
         });
     }
@@ -132,7 +133,8 @@ public sealed class BrowserFixture : BackstageFactory
 
     public override async Task DisposeAsync()
     {
-        await Browser.DisposeAsync();
+        // Bounded: a Chromium that stopped answering must not hold the test run forever.
+        await Browser.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(60)).ContinueWith(_ => { });
         Playwright.Dispose();
         await base.DisposeAsync();
     }

@@ -120,7 +120,9 @@ public sealed class ReaderTests(BrowserFixture app) : IClassFixture<BrowserFixtu
                 await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
             }
             await page.EvaluateAsync("() => window.scrollTo(0, 0)");
-            await page.EvaluateAsync("() => Promise.all([document.fonts.ready, ...[...document.images].map(i => i.decode().catch(() => {}))])");
+            // decode() of a lazy image that never started loading never settles, and Playwright's evaluate has no
+            // timeout of its own: the wait is bounded in the page (a shift still counts, it is read below).
+            await page.EvaluateAsync("() => Promise.race([Promise.all([document.fonts.ready, ...[...document.images].map(i => i.decode().catch(() => {}))]), new Promise(r => setTimeout(r, 15000))])");
             await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
             var shift = await page.EvaluateAsync<double>("() => { for (const e of window.__layoutObserver.takeRecords()) if (!e.hadRecentInput) window.__layoutShift += e.value; return window.__layoutShift; }");
             var shifts = await page.EvaluateAsync<string[]>("() => window.__layoutShifts");

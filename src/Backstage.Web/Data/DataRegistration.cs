@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.Extensions.Options;
 
 namespace Backstage.Web.Data;
 
@@ -14,13 +15,11 @@ public static class DataRegistration
     /// </summary>
     public static async Task AddBackstageDataAsync(this WebApplicationBuilder builder)
     {
-        var options = builder.Configuration.GetSection(BackstageOptions.Section).Get<BackstageOptions>() ?? new();
-        var dataDirectory = Path.GetFullPath(options.DataDirectory, builder.Environment.ContentRootPath);
+        var dataDirectory = Path.GetFullPath(BackstageOptions.Read(builder.Configuration).DataDirectory, builder.Environment.ContentRootPath);
         builder.Services.AddOptions<BackstageOptions>().BindConfiguration(BackstageOptions.Section)
             .PostConfigure(o => o.DataDirectory = dataDirectory)
-            .Validate(o => TimeZoneInfo.TryFindSystemTimeZoneById(o.SiteTimeZone, out _),
-                $"{BackstageOptions.Section}:SiteTimeZone must be a time zone id such as Europe/Paris.")
             .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<BackstageOptions>, BackstageOptionsValidator>();
 
         var connectionString = builder.Configuration.GetConnectionString(ConnectionStringName);
         if (string.IsNullOrWhiteSpace(connectionString))

@@ -16,11 +16,6 @@ public sealed class EmailOptions
     public string? Password { get; set; }
     public string From { get; set; } = "backstage@localhost";
     public string FromName { get; set; } = "Backstage";
-    /// <summary>
-    /// Absolute base of links in mail: Backstage:PublicBaseUrl. Never the request's Host header (mail is sent by a worker,
-    /// and a forged Host would put an attacker's domain into a password-reset link).
-    /// </summary>
-    public string LinkBaseUrl { get; set; } = "";
 }
 
 /// <summary>Checked at start-up, so a typo in the mail settings stops the deploy instead of silently dropping mail.</summary>
@@ -37,8 +32,6 @@ internal sealed class EmailOptionsValidator : IValidateOptions<EmailOptions>
             if (!string.IsNullOrEmpty(o.UserName) && string.IsNullOrEmpty(o.Password))
                 errors.Add("Backstage:Email:UserName is set without Backstage:Email:Password.");
         }
-        if (!Uri.TryCreate(o.LinkBaseUrl, UriKind.Absolute, out var u) || u.Scheme is not ("http" or "https"))
-            errors.Add("Set Backstage:PublicBaseUrl (e.g. https://backstage.example): links in email are built from it, never from a request's Host header.");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

@@ -10,12 +10,12 @@ namespace Backstage.Web.Email;
 /// Queues mail: the message row and its "send-email" job are saved in one SaveChanges, so a message is either queued
 /// for certain or not at all; a worker on any node delivers it, retrying with backoff while the mail server is down.
 /// </summary>
-public sealed class Mailer(BackstageDbContext db, JobQueue queue, TimeProvider clock, IOptions<EmailOptions> options)
+public sealed class Mailer(BackstageDbContext db, JobQueue queue, TimeProvider clock, IOptions<BackstageOptions> site)
 {
     public const int MaxAttempts = 30;
 
-    /// <summary>"/account/x?y=1" → "https://site/account/x?y=1", from Backstage:PublicBaseUrl only.</summary>
-    public string Link(string path) => options.Value.LinkBaseUrl.TrimEnd('/') + (path.StartsWith('/') ? path : "/" + path);
+    /// <summary>"/account/x?y=1" → "https://site/account/x?y=1", from Backstage:PublicBaseUrl only (<see cref="BackstageOptions.LinkBase"/>).</summary>
+    public string Link(string path) => site.Value.LinkBase + (path.StartsWith('/') ? path : "/" + path);
 
     /// <summary>Queues one message. With a <paramref name="dedupKey"/>, a message already queued under that key is not queued again (returns false).</summary>
     public async Task<bool> SendAsync(string to, string? toName, string subject, string body, string? unsubscribeUrl = null, string? dedupKey = null,

@@ -12,7 +12,7 @@ namespace Backstage.Web.Email;
 /// Sent messages are marked, so a repeated run after success sends nothing (a crash between sending and marking can
 /// send twice; the fixed Message-Id lets mail clients fold the duplicate).
 /// </summary>
-public sealed class SendEmailHandler(BackstageDbContext db, MailTransport transport, IOptions<EmailOptions> options, TimeProvider clock,
+public sealed class SendEmailHandler(BackstageDbContext db, MailTransport transport, IOptions<EmailOptions> options, IOptions<BackstageOptions> site, TimeProvider clock,
     ILogger<SendEmailHandler> log) : IJobHandler
 {
     public const string JobKind = "send-email";
@@ -24,7 +24,7 @@ public sealed class SendEmailHandler(BackstageDbContext db, MailTransport transp
         var mail = await db.Set<OutgoingEmail>().FirstOrDefaultAsync(e => e.Id == id, ct);
         if (mail is null || mail.SentAt is not null) return;
         var o = options.Value;
-        var message = new MimeMessage { Subject = mail.Subject, MessageId = $"{mail.Id:N}@{new Uri(o.LinkBaseUrl).Host}" };
+        var message = new MimeMessage { Subject = mail.Subject, MessageId = $"{mail.Id:N}@{new Uri(site.Value.LinkBase).Host}" };
         message.From.Add(new MailboxAddress(o.FromName, o.From));
         message.To.Add(new MailboxAddress(mail.ToName ?? "", mail.ToAddress));
         if (mail.UnsubscribeUrl is not null) message.Headers.Add("List-Unsubscribe", $"<{mail.UnsubscribeUrl}>");

@@ -11,20 +11,12 @@ namespace Backstage.Web.Hosting;
 /// </summary>
 public static class PublicOrigin
 {
-    public const string Key = "Backstage:PublicBaseUrl";
-
     public static void AddBackstagePublicOrigin(this WebApplicationBuilder builder)
     {
-        var value = builder.Configuration[Key];
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            if (builder.Environment.IsDevelopment()) return;
-            throw new StartupException(
-                "No public address configured. Set Backstage__PublicBaseUrl to the address readers use (for example " +
-                "\"https://backstage.example\"): links, feeds and the sitemap are built from it, and requests for other hosts are refused.");
-        }
-        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || uri.AbsolutePath != "/" || uri.Query != "")
-            throw new StartupException($"Backstage__PublicBaseUrl must be an http(s) address without a path, such as \"https://backstage.example\"; it is \"{value}\".");
+        var site = BackstageOptions.Read(builder.Configuration);
+        if (site.PublicBaseUrlProblem(required: !builder.Environment.IsDevelopment()) is { } problem)
+            throw new StartupException(problem);
+        if (site.PublicUri is not { } uri) return; // Development without a public address: the request's own host
 
         var allowed = builder.Configuration["AllowedHosts"];
         builder.Services.Configure<HostFilteringOptions>(o =>

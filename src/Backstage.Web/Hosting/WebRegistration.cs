@@ -45,7 +45,7 @@ public static class WebRegistration
 
     public static void UseBackstageWeb(this WebApplication app)
     {
-        if (app.Configuration.GetValue<bool>("Backstage:BehindProxy")) app.UseForwardedHeaders();
+        if (app.Services.GetRequiredService<IOptions<BackstageOptions>>().Value.BehindProxy) app.UseForwardedHeaders();
         app.UseMiddleware<SecurityHeadersMiddleware>();
         if (!app.Environment.IsDevelopment()) app.UseHsts();
         app.UseExceptionHandler("/errors/500");

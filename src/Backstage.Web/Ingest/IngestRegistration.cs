@@ -9,7 +9,7 @@ public static class IngestRegistration
     public static void AddBackstageIngest(this WebApplicationBuilder builder)
     {
         var s = builder.Services;
-        s.AddOptions<IngestOptions>().Bind(builder.Configuration.GetSection(IngestOptions.Section))
+        s.AddOptions<IngestOptions>().BindConfiguration(IngestOptions.Section)
             .Validate(o => o.ChunkBytes >= 64 * 1024 && o.MaxPhotosPerShow > 0 && o.MaxCompressionRatio >= 1 && o.MaxArchiveEntries > 0 && o.MaxOpenUploadsPerEditor > 0,
                 "Backstage:Ingest: ChunkBytes ≥ 64 KB, MaxPhotosPerShow > 0, MaxArchiveEntries > 0, MaxCompressionRatio ≥ 1, MaxOpenUploadsPerEditor > 0")
             .ValidateOnStart();

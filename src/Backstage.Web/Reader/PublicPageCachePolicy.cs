@@ -12,7 +12,7 @@ namespace Backstage.Web.Reader;
 /// TempData message. Entries are tagged <see cref="CacheTags.Public"/> and never outlive the next scheduled publish
 /// time, so a scheduled article appears on time even if nothing evicts the cache.
 /// </summary>
-public sealed class PublicPageCachePolicy(PublishSchedule schedule, IOptions<ReaderOptions> options, TimeProvider clock) : IOutputCachePolicy
+public sealed class PublicPageCachePolicy(PublishSchedule schedule, IOptions<BackstageOptions> options, TimeProvider clock) : IOutputCachePolicy
 {
     public const string Name = "public-page";
     private const string TempDataCookie = ".AspNetCore.Mvc.CookieTempDataProvider";

@@ -12,10 +12,6 @@ public static class ReaderRegistration
     public static void AddBackstageReader(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        // PublicBaseUrl itself is checked by Hosting/PublicOrigin (required outside Development).
-        services.AddOptions<ReaderOptions>().BindConfiguration(BackstageOptions.Section)
-            .Validate(o => o.PublicCacheMinutes is >= 0 and <= 24 * 60, $"{BackstageOptions.Section}:PublicCacheMinutes must be between 0 (no caching) and 1440.")
-            .ValidateOnStart();
         services.AddHttpContextAccessor();
         services.AddScoped<SiteUrls>();
         services.AddScoped<SearchService>();

@@ -4,13 +4,13 @@ namespace Backstage.Web.Reader;
 
 /// <summary>Absolute public URLs from Backstage:PublicBaseUrl (required outside Development, see PublicOrigin); only
 /// Development, which may run without it, falls back to the request's own scheme and host.</summary>
-public sealed class SiteUrls(IOptions<ReaderOptions> options, IHttpContextAccessor http)
+public sealed class SiteUrls(IOptions<BackstageOptions> options, IHttpContextAccessor http)
 {
     public string BaseUrl
     {
         get
         {
-            if (!string.IsNullOrWhiteSpace(options.Value.PublicBaseUrl)) return options.Value.PublicBaseUrl.TrimEnd('/');
+            if (options.Value.PublicBase is { } configured) return configured;
             var request = http.HttpContext?.Request ?? throw new InvalidOperationException("No request to take the public base URL from; set Backstage:PublicBaseUrl.");
             return $"{request.Scheme}://{request.Host.ToUriComponent()}{request.PathBase.ToUriComponent()}";
         }
