@@ -298,4 +298,33 @@ public sealed class ContactSheetTests(GalleryFactory factory) : IClassFixture<Ga
         Assert.Equal(["Unpublished", "Looks like #1"], Badges(2));
         Assert.Equal("3", page.GetElementById($"photo-{photos[2].Id}")!.QuerySelector(".sheet-n")!.TextContent);
     }
+
+    [Fact]
+    public async Task The_dashboard_shows_the_live_show_with_links_into_its_filters_and_the_shows_list_badges_it_live_now()
+    {
+        var (show, editor, photos) = await SheetAsync("Balenciaga", 4, gate: true);
+        var (quiet, _, _) = await SheetAsync("Quietbrand", 1, gate: true);
+        await factory.WithDbAsync(async db =>
+        {
+            var ps = await db.Set<Photo>().Where(p => p.ShowId == show.Id).OrderBy(p => p.Position).ToListAsync();
+            foreach (var p in ps.Take(3)) p.PublishedAt = DateTimeOffset.UtcNow.AddMinutes(-5);
+            ps[0].Caption = "Captioned";
+            ps[3].AltText = null;
+            // A show whose photos were published long ago is not in live coverage.
+            await db.Set<Photo>().Where(p => p.ShowId == quiet.Id).ExecuteUpdateAsync(x => x.SetProperty(p => p.PublishedAt, DateTimeOffset.UtcNow.AddDays(-2)));
+            await db.SaveChangesAsync();
+        });
+        var dash = await editor.GetDocumentAsync("/studio");
+        var live = dash.QuerySelectorAll(".live-now").Single(s => s.TextContent.Contains("Balenciaga"));
+        Assert.Equal("At Balenciaga — live coverage, 3 published, 3 to caption", live.QuerySelector("strong a")!.TextContent.Trim());
+        var links = live.QuerySelectorAll(".meta a").ToDictionary(a => a.TextContent.Trim(), a => a.GetAttribute("href"));
+        Assert.Equal($"{GalleryUrl(show.Id)}?filter=needs-alt", links["1 need alt text"]);
+        Assert.Equal($"{GalleryUrl(show.Id)}?filter=unpublished", links["1 unpublished"]);
+        Assert.DoesNotContain(dash.QuerySelectorAll(".live-now"), s => s.TextContent.Contains("Quietbrand"));
+
+        var list = await editor.GetDocumentAsync("/studio/shows");
+        var row = list.QuerySelectorAll("tbody tr").Single(r => r.QuerySelector("td")!.TextContent.Contains("Balenciaga"));
+        Assert.Equal("Live now", row.QuerySelector(".live-badge")!.TextContent);
+        Assert.Null(list.QuerySelectorAll("tbody tr").Single(r => r.QuerySelector("td")!.TextContent.Contains("Quietbrand")).QuerySelector(".live-badge"));
+    }
 }

@@ -1,5 +1,6 @@
 using Backstage.Web.Articles;
 using Backstage.Web.Data;
+using Backstage.Web.Galleries;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 
@@ -12,6 +13,8 @@ public sealed class IndexModel(BackstageDbContext db, TimeProvider clock) : Page
     public int Published { get; private set; }
     public int Shows { get; private set; }
     public IReadOnlyList<Article> Recent { get; private set; } = [];
+    /// <summary>The shows the desk is covering now ("At Dior — live coverage, 212 published, 38 to caption").</summary>
+    public IReadOnlyList<LiveShow> Live { get; private set; } = [];
 
     public async Task OnGetAsync(CancellationToken ct)
     {
@@ -20,6 +23,7 @@ public sealed class IndexModel(BackstageDbContext db, TimeProvider clock) : Page
         Scheduled = await db.Articles.CountAsync(a => a.Status != ArticleStatus.Draft && a.PublishAt > now, ct);
         Published = await db.Articles.Live(now).CountAsync(ct);
         Shows = await db.Shows.CountAsync(ct);
+        Live = await LiveCoverage.NowAsync(db, now, ct);
         Recent = await db.Articles.AsNoTracking().OrderByDescending(a => a.UpdatedAt).Take(8).ToListAsync(ct);
     }
 }
