@@ -111,7 +111,8 @@ internal static class GalleryTestKit
     private static readonly string[] SheetFields = ["AltText", "Caption", "Credit", "Agency", "Decorative", "FocalX", "FocalY"];
 
     /// <summary>The antiforgery token of the contact sheet's forms.</summary>
-    public static string Token(IHtmlDocument page) => page.QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
+    public static string Token(IHtmlDocument page) => (page.QuerySelector("#inspector-form input[name=__RequestVerificationToken]")
+        ?? page.QuerySelector("input[name=__RequestVerificationToken]"))!.GetAttribute("value")!;
 
     /// <summary>
     /// What the old one-form editor posted, on the contact sheet: the grid's photos as "Items[i].Field" (i = place in the

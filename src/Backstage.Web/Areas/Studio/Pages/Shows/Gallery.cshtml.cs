@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Text.Json;
+using Backstage.Media;
 using Backstage.Web.Accounts;
 using Backstage.Web.Data;
 using Backstage.Web.Galleries;
@@ -156,26 +157,20 @@ public sealed class GalleryModel(BackstageDbContext db, PhotoUploads uploads, In
 
     private Dictionary<int, int> _looksLike = [];
 
-    /// <summary>
-    /// "looks like #N": the earlier photo this one is probably a repeat of — the same blurred placeholder (the image at
-    /// a glance) and the same size, or a frame of the same burst (same camera, same second).
-    /// </summary>
+    /// <summary>"looks like #N": the earlier photo whose dHash (photo_file_facts, as on the upload page) is within a few bits.</summary>
     public int? LooksLike(Photo p) => _looksLike.TryGetValue(p.Id, out var n) ? n : null;
 
-    private void FindLookalikes()
+    private async Task FindLookalikesAsync(int showId, CancellationToken ct)
     {
+        var hashes = await db.Set<PhotoFileFacts>().AsNoTracking().Where(f => f.Photo!.ShowId == showId && f.PerceptualHash != null)
+            .ToDictionaryAsync(f => f.PhotoId, f => f.PerceptualHash!.Value, ct);
         _looksLike = [];
-        var seen = new Dictionary<string, Photo>();
+        var earlier = new List<(int Number, long Hash)>();
         foreach (var p in Ordered)
         {
-            var keys = new List<string>();
-            if (p.PlaceholderDataUri is { } ph) keys.Add($"ph|{p.Width}x{p.Height}|{ph}");
-            if (p.CapturedAt is { } at && p.Camera is { } cam) keys.Add($"burst|{cam}|{at.ToUnixTimeSeconds()}");
-            foreach (var key in keys)
-            {
-                if (seen.TryGetValue(key, out var first)) { _looksLike.TryAdd(p.Id, Number(first)); }
-                else seen[key] = p;
-            }
+            if (!hashes.TryGetValue(p.Id, out var h)) continue;
+            if (earlier.FirstOrDefault(e => PerceptualHash.Similar(h, e.Hash)) is { Number: > 0 } first) _looksLike[p.Id] = first.Number;
+            earlier.Add((Number(p), h));
         }
     }
 
@@ -215,7 +210,7 @@ public sealed class GalleryModel(BackstageDbContext db, PhotoUploads uploads, In
         PhotoById = photos.ToDictionary(p => p.Id);
         _numbers = photos.Select((p, i) => (p.Id, i)).ToDictionary(x => x.Id, x => x.i + 1);
         Codes = await codeReplacements.ForShowAsync(id, ct);
-        FindLookalikes();
+        await FindLookalikesAsync(id, ct);
         return true;
     }
 
