@@ -291,10 +291,12 @@
         changed.forEach(function (f) { if (!bad.some(function (r) { return (r.conflicts || []).some(function (c) { return c.field === f; }); })) shown[f] = typed[f]; });
         return;
       }
-      say(results.length === 1 ? results[0].message : 'Saved ' + results.length + ' photos.' + results.filter(function (r) { return r.unknown && r.unknown.length; }).map(function (r) { return ' ' + r.message; }).join(''));
+      var done = results.length === 1 ? results[0].message : 'Saved ' + results.length + ' photos.' + results.filter(function (r) { return r.unknown && r.unknown.length; }).map(function (r) { return ' ' + r.message; }).join('');
+      say(done);
       var last = results[results.length - 1];
       if (goNext && last.photo && last.photo.next && cellById(last.photo.next)) {
         choose(cellById(last.photo.next), 'one');
+        say(done);
         var alt = input('AltText');
         if (cellById(last.photo.next).getAttribute('data-alttext') === '' && alt) alt.focus(); else focusCell(current);
       } else {
