@@ -15,11 +15,28 @@ public sealed record FileMetadata(
     string? Creator, string? CreditLine, string? Source, string? Copyright, string? Caption, string? Headline,
     IReadOnlyList<string> Keywords, string? AltText, string? ExtendedDescription)
 {
+    // Rights (issue 19). The file can say whose the photo is and on what terms; it can never grant the desk the right
+    // to publish it, so the web side prefills these but never the rights category.
+    /// <summary>xmpRights:UsageTerms.</summary>
+    public string? UsageTerms { get; init; }
+    /// <summary>IPTC 2:40 Special Instructions / photoshop:Instructions (agencies write "EDITORIAL USE ONLY" here).</summary>
+    public string? Instructions { get; init; }
+    /// <summary>xmpRights:WebStatement: the URL of the licence.</summary>
+    public string? WebStatement { get; init; }
+    /// <summary>PLUS Licensor, else PLUS Image Supplier (names).</summary>
+    public string? Supplier { get; init; }
+    /// <summary>IPTC 2:30/2:35 Release Date/Time: not to be used before.</summary>
+    public IptcMoment? ReleaseAt { get; init; }
+    /// <summary>IPTC 2:37/2:38 Expiration Date/Time: not to be used after.</summary>
+    public IptcMoment? ExpiresAt { get; init; }
+
     public static readonly FileMetadata Empty = new(null, null, null, null, null, null, [], null, null);
 
     private const string Dc = "http://purl.org/dc/elements/1.1/";
     private const string Photoshop = "http://ns.adobe.com/photoshop/1.0/";
     private const string Iptc4XmpCore = "http://iptc.org/std/Iptc4xmpCore/1.0/xmlns/";
+    private const string XmpRights = "http://ns.adobe.com/xap/1.0/rights/";
+    private const string Plus = "http://ns.useplus.org/ldf/xmp/1.0/";
 
     /// <summary>Largest sidecar read; real ones are a few KB.</summary>
     public const int MaxSidecarBytes = 1024 * 1024;
@@ -69,7 +86,12 @@ public sealed record FileMetadata(
             Headline: Get(IptcDirectory.TagHeadline),
             Keywords: CleanList(keywords),
             AltText: null, // IIM has no accessibility fields; they exist only in XMP (IPTC Core 1.3)
-            ExtendedDescription: null);
+            ExtendedDescription: null)
+        {
+            Instructions = Get(IptcDirectory.TagSpecialInstructions),
+            ReleaseAt = IptcMoment.Parse(iptc.GetString(IptcDirectory.TagReleaseDate), iptc.GetString(IptcDirectory.TagReleaseTime)),
+            ExpiresAt = IptcMoment.Parse(iptc.GetString(IptcDirectory.TagExpirationDate), iptc.GetString(IptcDirectory.TagExpirationTime)),
+        };
     }
 
     private static FileMetadata FromXmp(IXmpMeta? xmp)
@@ -107,14 +129,32 @@ public sealed record FileMetadata(
             Headline: Prop(Photoshop, "Headline"),
             Keywords: CleanList(Items(Dc, "subject")),
             AltText: LangAlt(Iptc4XmpCore, "AltTextAccessibility"),
-            ExtendedDescription: LangAlt(Iptc4XmpCore, "ExtDescrAccessibility"));
+            ExtendedDescription: LangAlt(Iptc4XmpCore, "ExtDescrAccessibility"))
+        {
+            UsageTerms = LangAlt(XmpRights, "UsageTerms"),
+            Instructions = Prop(Photoshop, "Instructions"),
+            WebStatement = Prop(XmpRights, "WebStatement"),
+            Supplier = Field(Plus, "Licensor", "LicensorName") ?? Field(Plus, "ImageSupplier", "ImageSupplierName"),
+        };
+
+        // PLUS Licensor and Image Supplier are arrays of structs: the first one's name.
+        string? Field(string ns, string array, string field)
+        {
+            try { return xmp.DoesPropertyExist(ns, array) ? Clean(xmp.GetStructField(ns, array + "[1]", ns, field)?.Value) : null; }
+            catch (XmpException) { return null; }
+        }
     }
 
     /// <summary>This, with every field <paramref name="over"/> has replacing it.</summary>
     private FileMetadata Overlay(FileMetadata over) => new(
         over.Creator ?? Creator, over.CreditLine ?? CreditLine, over.Source ?? Source, over.Copyright ?? Copyright,
         over.Caption ?? Caption, over.Headline ?? Headline, over.Keywords.Count > 0 ? over.Keywords : Keywords,
-        over.AltText ?? AltText, over.ExtendedDescription ?? ExtendedDescription);
+        over.AltText ?? AltText, over.ExtendedDescription ?? ExtendedDescription)
+    {
+        UsageTerms = over.UsageTerms ?? UsageTerms, Instructions = over.Instructions ?? Instructions,
+        WebStatement = over.WebStatement ?? WebStatement, Supplier = over.Supplier ?? Supplier,
+        ReleaseAt = over.ReleaseAt ?? ReleaseAt, ExpiresAt = over.ExpiresAt ?? ExpiresAt,
+    };
 
     private static List<string> CleanList(IEnumerable<string> values) =>
         values.Select(Clean).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).Take(100).ToList();
@@ -125,5 +165,27 @@ public sealed record FileMetadata(
         var text = new string(s.Select(c => char.IsControl(c) ? ' ' : c).ToArray()).Trim();
         if (text.Length > 2000) text = text[..2000];
         return text.Length == 0 ? null : text;
+    }
+}
+
+/// <summary>
+/// An IIM date (CCYYMMDD) with its optional time (HHMMSS±HHMM). Without an offset the moment is in the site's zone,
+/// which only the web side knows; without a time it is a whole day.
+/// </summary>
+public sealed record IptcMoment(DateOnly Date, TimeOnly? Time, TimeSpan? Offset)
+{
+    public static IptcMoment? Parse(string? date, string? time)
+    {
+        date = date?.Trim().Replace("-", "", StringComparison.Ordinal);
+        if (date is not { Length: 8 } || !DateOnly.TryParseExact(date, "yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.None, out var d)) return null;
+        time = time?.Trim().Replace(":", "", StringComparison.Ordinal);
+        if (time is not { Length: >= 6 } || !TimeOnly.TryParseExact(time[..6], "HHmmss", System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.None, out var t)) return new IptcMoment(d, null, null);
+        TimeSpan? offset = null;
+        if (time.Length == 11 && (time[6] == '+' || time[6] == '-') && int.TryParse(time.AsSpan(7, 2), out var oh) && int.TryParse(time.AsSpan(9, 2), out var om)
+            && oh <= 14 && om < 60)
+            offset = (time[6] == '-' ? -1 : 1) * new TimeSpan(oh, om, 0);
+        return new IptcMoment(d, t, offset);
     }
 }

@@ -1,5 +1,6 @@
 using Backstage.Web.Accounts;
 using Backstage.Web.Articles;
+using Backstage.Web.Cdn;
 using Backstage.Web.Cluster;
 using Backstage.Web.Comments;
 using Backstage.Web.Data;
@@ -8,10 +9,12 @@ using Backstage.Web.Galleries;
 using Backstage.Web.Hosting;
 using Backstage.Web.Jobs;
 using Backstage.Web.Newsletter;
+using Backstage.Web.Privacy;
 using Backstage.Web.Ingest;
 using Backstage.Web.Reader;
 using Backstage.Web.Seeding;
 using Backstage.Web.Shows;
+using Backstage.Web.Social;
 using Backstage.Web.Storage;
 
 // "migrate" and "admin create …" are operator commands; everything else starts the site.
@@ -34,6 +37,9 @@ try
     builder.AddBackstageReader();
     builder.AddBackstageCluster();
     builder.AddBackstageNewsletter();
+    builder.AddBackstageSocial();
+    builder.AddBackstagePrivacy();
+    builder.AddBackstageCdn();
     if (command is null) builder.AddBackstagePublicOrigin();
 }
 catch (StartupException e)

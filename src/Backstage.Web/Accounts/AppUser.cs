@@ -11,6 +11,8 @@ public sealed class AppUser : IdentityUser
     public bool NotifyReplies { get; set; }
     /// <summary>Opt-in, admins only: a daily email summarising the moderation queue.</summary>
     public bool ModerationDigest { get; set; }
+    /// <summary>Opt-in, staff only: a daily email listing the photos whose licence ends in the next 7 days.</summary>
+    public bool RightsDigest { get; set; }
 }
 
 public static class Roles

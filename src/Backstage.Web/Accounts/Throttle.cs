@@ -88,6 +88,13 @@ public sealed class Throttle(BackstageDbContext db, SiteSecrets secrets, TimePro
         await db.Set<ThrottleEvent>().Where(e => e.Key == key).ExecuteDeleteAsync(ct);
     }
 
+    /// <summary>A value's stored events (keys as stored: hashed), for a reader's "Download my data".</summary>
+    public async Task<List<ThrottleEvent>> EventsAsync(ThrottleRule rule, string value, CancellationToken ct = default)
+    {
+        var key = await KeyAsync(rule, value, ct);
+        return await db.Set<ThrottleEvent>().AsNoTracking().Where(e => e.Key == key).OrderBy(e => e.At).ToListAsync(ct);
+    }
+
     /// <summary>"Retry-After" in whole seconds (at least 1) and as words for the page.</summary>
     public static (string Header, string Words) Describe(TimeSpan wait)
     {

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.DataProtection;
 
 namespace Backstage.Web.Email;
 
-public enum MailTopic { Replies, ModerationDigest }
+public enum MailTopic { Replies, ModerationDigest, RightsDigest }
 
 /// <summary>
 /// Signed unsubscribe tokens (data protection, whose keys are in the database, so any node can read any node's token).
@@ -34,6 +34,7 @@ public sealed class Unsubscribe(IDataProtectionProvider protection, Mailer maile
     public static string Describe(MailTopic topic) => topic switch
     {
         MailTopic.Replies => "replies to your comments",
+        MailTopic.RightsDigest => "the daily list of expiring photo licences",
         _ => "the daily moderation digest",
     };
 }

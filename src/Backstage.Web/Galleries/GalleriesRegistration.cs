@@ -1,6 +1,7 @@
 using Backstage.Media;
 using Backstage.Web.Articles;
 using Backstage.Web.Jobs;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Backstage.Web.Galleries;
 
@@ -29,5 +30,11 @@ public static class GalleriesRegistration
         s.AddScoped<IGalleryEmbedRenderer, GalleryEmbedRenderer>();
         s.AddScoped<IPublishCheck, PhotoPublishCheck>();
         s.AddScoped<IEmbedNotices, GalleryEmbedNotices>();
+        s.AddScoped<PhotoRightsEditor>();
+        s.AddScoped<IJobHandler, RightsExpiryHandler>();
+        s.TryAddScoped<IPublicPhotoRemoval, NoPublicPhotoRemoval>(); // the CDN purger replaces it (Backstage:Cdn)
+        s.AddScoped<RightsDigest>();
+        s.AddScoped<IJobHandler, RightsDigestHandler>();
+        s.AddHostedService<RightsDigestScheduler>();
     }
 }

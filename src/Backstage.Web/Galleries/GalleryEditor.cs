@@ -22,7 +22,8 @@ public sealed record EditorResult(bool Ok, string Message, IReadOnlyList<string>
 /// photo; a photo unpublished on purpose is published only by name), unpublish, delete (refused while live in a published article; needs confirmation while used). Photos of
 /// other shows are never touched. Publishing, moving and templates write the studio log.
 /// </summary>
-public sealed partial class GalleryEditor(BackstageDbContext db, JobQueue queue, PublicCache cache, TimeProvider clock, PhotoUsage usage, CodeReplacements codes)
+public sealed partial class GalleryEditor(BackstageDbContext db, JobQueue queue, PublicCache cache, TimeProvider clock, PhotoUsage usage, ICdnPurgeRequests cdn,
+    CodeReplacements codes)
 {
     private async Task<List<Photo>> LoadAsync(int showId, CancellationToken ct) =>
         await db.Set<Photo>().Include(p => p.Show).Where(p => p.ShowId == showId).OrderBy(p => p.Position).ThenBy(p => p.Id).ToListAsync(ct);
@@ -100,6 +101,7 @@ public sealed partial class GalleryEditor(BackstageDbContext db, JobQueue queue,
             (p.PublishedAt, p.UnpublishedAt) = (null, now);
             StudioLog.Record(db, actor, now, StudioActions.PhotoUnpublish, "photo", p.Id, Name(gallery, p));
         }
+        await cdn.AddAsync(db, chosen.Select(p => p.Id).ToList(), [], "unpublish", ct); // saved with the unpublish
         return await CommitAsync(ct) ?? EditorResult.Done($"Unpublished {chosen.Count} photo(s): readers no longer see them.");
     }
 

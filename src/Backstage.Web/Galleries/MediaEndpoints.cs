@@ -1,4 +1,5 @@
 using System.Globalization;
+using Backstage.Web.Cluster;
 using Backstage.Web.Data;
 using Backstage.Web.Storage;
 using Microsoft.AspNetCore.Authentication;
@@ -27,26 +28,39 @@ public static class MediaEndpoints
             .ShortCircuit();
 
     private static async Task<IResult> ServeAsync(int photoId, string? spec, HttpContext http, BackstageDbContext db, RenditionCache files,
-        GalleryVisibility visibility, CancellationToken ct)
+        GalleryVisibility visibility, TimeProvider clock, CancellationToken ct)
     {
         if (spec is not { Length: > 0 and <= 80 }) return Results.NotFound(); // "/media/1/" has no spec
-        if (await db.Set<Photo>().AnyAsync(p => p.Id == photoId && p.TakenDownAt != null, ct)) return Results.StatusCode(StatusCodes.Status410Gone);
+        var now = clock.GetUtcNow();
+        var state = await db.Set<Photo>().Where(p => p.Id == photoId)
+            .Select(p => new { Down = p.TakenDownAt != null, Expired = p.ValidUntil != null && p.ValidUntil <= now }).FirstOrDefaultAsync(ct);
+        if (state is { Down: true }) return Gone(http, "taken down");
+        bool expired = state is { Expired: true };
         var row = await db.Set<Rendition>().AsNoTracking()
             .Where(r => r.PhotoId == photoId && r.Spec == spec && r.Photo!.Status == PhotoStatus.Ready)
-            .Select(r => new { r.Id, r.Spec, r.Bytes, r.ContentType }).FirstOrDefaultAsync(ct);
-        if (row is null) return Results.NotFound();
+            .Select(r => new { r.Id, r.Spec, r.Bytes, r.ContentType, r.Photo!.ShowId }).FirstOrDefaultAsync(ct);
+        if (row is null) return expired ? Gone(http, "licence expired") : Results.NotFound();
         bool isPublic = await visibility.PublicPhotos().AnyAsync(p => p.Id == photoId, ct);
         if (!isPublic)
         {
             // The pipeline skips authentication for /media (public files carry no cookie): only this case needs the viewer.
             if ((await http.AuthenticateAsync()).Principal is { } viewer) http.User = viewer;
-            if (!await visibility.ViewerIsStaffAsync()) return Results.NotFound();
+            // An expired licence is 410 like a takedown (the CDN and crawlers drop it for good); staff still see it to extend it.
+            if (!await visibility.ViewerIsStaffAsync()) return expired ? Gone(http, "licence expired") : Results.NotFound();
         }
         var path = await files.GetFileAsync(photoId, row.Spec, ct);
         if (path is null) return Results.NotFound();
         http.Response.Headers.CacheControl = isPublic ? "public, max-age=31536000, immutable" : "private, no-store";
         http.Response.Headers.XContentTypeOptions = "nosniff";
+        SurrogateKeys.Add(http.Response, SurrogateKeys.Photo(photoId), SurrogateKeys.Show(row.ShowId)); // a CDN purges it by key
         var etag = new EntityTagHeaderValue($"\"{row.Id.ToString("x", CultureInfo.InvariantCulture)}-{row.Bytes.ToString("x", CultureInfo.InvariantCulture)}\"");
         return Results.File(path, row.ContentType, entityTag: etag, enableRangeProcessing: false);
+    }
+
+    /// <summary>410 with the reason in words ("taken down", "licence expired"), in the body and an X-Gone-Reason header.</summary>
+    private static IResult Gone(HttpContext http, string reason)
+    {
+        http.Response.Headers["X-Gone-Reason"] = reason;
+        return Results.Text("Gone: " + reason + ".", "text/plain; charset=utf-8", statusCode: StatusCodes.Status410Gone);
     }
 }

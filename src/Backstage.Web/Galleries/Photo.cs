@@ -78,6 +78,9 @@ public sealed class Photo
     public bool NotInSearch { get; set; }
     public bool EditorialOnly { get; set; }
     public string? RightsNote { get; set; }
+    /// <summary>When the expiry job (<see cref="RightsExpiry"/>) recorded that <see cref="ValidUntil"/> passed; cleared by "Extend licence".</summary>
+    public DateTimeOffset? LicenceExpiredAt { get; set; }
+    public bool LicenceExpired(DateTimeOffset now) => ValidUntil is { } until && until <= now;
 
     /// <summary>The photo's own page on the reader's site: /shows/{slug}/photos/{position}.</summary>
     public static string PageUrl(string showSlug, int position) =>

@@ -16,7 +16,8 @@ public sealed record UploadOutcome(string FileName, bool Ok, string Message, int
 /// stops the others.
 /// </summary>
 public sealed class PhotoUploads(BackstageDbContext db, IMediaStore store, IOptions<MediaStorageOptions> storage, IImageProcessor images,
-    MediaOptionsAccessor media, JobQueue queue, TimeProvider clock, ILogger<PhotoUploads> log, IOptions<RightsOptions> rights)
+    MediaOptionsAccessor media, JobQueue queue, TimeProvider clock, ILogger<PhotoUploads> log, IOptions<RightsOptions> rights,
+    IOptions<BackstageOptions> site)
 {
     private const int GalleryLockClass = 1801;
 
@@ -97,7 +98,7 @@ public sealed class PhotoUploads(BackstageDbContext db, IMediaStore store, IOpti
             UpdatedAt = now,
         };
         if (string.IsNullOrEmpty(photo.Camera)) photo.Camera = null;
-        var fileFacts = PhotoFileFacts.Prefill(photo, meta, extras);
+        var fileFacts = PhotoFileFacts.Prefill(photo, meta, extras, site.Value.TimeZone);
         try
         {
             await db.InTransactionAsync(async () =>
@@ -113,6 +114,7 @@ public sealed class PhotoUploads(BackstageDbContext db, IMediaStore store, IOpti
                 db.Set<PhotoFileFacts>().Add(fileFacts);
                 await db.SaveChangesAsync(ct);
                 queue.Enqueue(db, RenderPhotoHandler.JobKind, RenderPhotoHandler.Payload(photo.Id));
+                RightsExpiry.Schedule(db, queue, photo); // the file's expiration date, if it had one
                 await db.SaveChangesAsync(ct);
             }, ct);
         }

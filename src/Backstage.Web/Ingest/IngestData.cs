@@ -46,6 +46,24 @@ public sealed class CreditPreset
     /// <summary>What goes in the photo's credit; the name when empty.</summary>
     public string? CreditLine { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
+
+    // Rights defaults (issue 19): applying the preset sets them; null / false = leave the photo's own.
+    public Galleries.RightsCategory? RightsCategory { get; set; }
+    /// <summary>"Valid until" = the photo's upload time + this many days.</summary>
+    public int? ValidDays { get; set; }
+    public bool NoSocial { get; set; }
+    public bool NotInNewsletters { get; set; }
+    public bool NotInSearch { get; set; }
+    public bool EditorialOnly { get; set; }
+
+    /// <summary>What applying this preset changes in a photo's rights (null when it has no rights defaults). Source = the agency, else the name.</summary>
+    public Galleries.RightsChange? RightsChange() =>
+        RightsCategory is null && ValidDays is null && !NoSocial && !NotInNewsletters && !NotInSearch && !EditorialOnly ? null : new()
+        {
+            Category = RightsCategory, Source = RightsCategory is null ? null : new(Agency ?? Name), ValidDaysFromUpload = ValidDays,
+            NoSocial = NoSocial ? true : null, NotInNewsletters = NotInNewsletters ? true : null, NotInSearch = NotInSearch ? true : null,
+            EditorialOnly = EditorialOnly ? true : null,
+        };
 }
 
 internal sealed class ResumableUploadConfiguration : IEntityTypeConfiguration<ResumableUpload>
@@ -75,5 +93,6 @@ internal sealed class CreditPresetConfiguration : IEntityTypeConfiguration<Credi
         b.Property(p => p.Agency).HasMaxLength(120);
         b.Property(p => p.CreditLine).HasMaxLength(120);
         b.HasIndex(p => p.Name).IsUnique();
+        b.Property(p => p.RightsCategory).HasConversion<string>().HasMaxLength(24);
     }
 }

@@ -15,7 +15,7 @@ public enum SubscribeOutcome { Invalid, Throttled, Accepted }
 /// confirmed or unsubscribed, so the form tells nobody who reads the newsletter. Requests are throttled per IP and per
 /// address with the account throttles (<see cref="ThrottleRule.MailPerIp"/>, <see cref="ThrottleRule.MailPerAccount"/>).
 /// </summary>
-public sealed class Subscriptions(BackstageDbContext db, Throttle throttle, Mailer mailer, TimeProvider clock)
+public sealed class Subscriptions(BackstageDbContext db, Throttle throttle, Mailer mailer, TimeProvider clock, SubscriberLinks links)
 {
     public Task<List<NewsletterList>> ListsAsync(CancellationToken ct) =>
         db.Set<NewsletterList>().AsNoTracking().OrderBy(l => l.SortOrder).ToListAsync(ct);
@@ -69,8 +69,16 @@ public sealed class Subscriptions(BackstageDbContext db, Throttle throttle, Mail
         return (SubscribeOutcome.Accepted, null);
     }
 
+    /// <summary>The subscriber of a mailed link: the confirm link's token, or a newsletter's signed token (<see cref="SubscriberLinks"/>).</summary>
     public async Task<Subscriber?> FindByTokenAsync(string? token, CancellationToken ct) =>
-        string.IsNullOrEmpty(token) ? null : await db.Set<Subscriber>().AsNoTracking().SingleOrDefaultAsync(s => s.TokenHash == HashToken(token), ct);
+        string.IsNullOrEmpty(token) ? null : await ByToken(token).AsNoTracking().SingleOrDefaultAsync(ct);
+
+    private IQueryable<Subscriber> ByToken(string token)
+    {
+        if (links.Read(token) is { } id) return db.Set<Subscriber>().Where(s => s.Id == id);
+        var hash = HashToken(token);
+        return db.Set<Subscriber>().Where(s => s.TokenHash == hash);
+    }
 
     /// <summary>Confirms the subscriber the token belongs to; false for an unknown token.</summary>
     public async Task<bool> ConfirmAsync(string? token, CancellationToken ct)
@@ -87,9 +95,8 @@ public sealed class Subscriptions(BackstageDbContext db, Throttle throttle, Mail
     public async Task<bool> UnsubscribeAsync(string? token, CancellationToken ct)
     {
         if (string.IsNullOrEmpty(token)) return false;
-        var hash = HashToken(token);
         var now = clock.GetUtcNow();
-        return await db.Set<Subscriber>().Where(s => s.TokenHash == hash)
+        return await ByToken(token)
             .ExecuteUpdateAsync(u => u.SetProperty(s => s.State, SubscriberState.Unsubscribed).SetProperty(s => s.StateChangedAt, now), ct) == 1;
     }
 

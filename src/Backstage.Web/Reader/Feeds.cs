@@ -13,6 +13,8 @@ public static class Feeds
     public const string AtomNs = "http://www.w3.org/2005/Atom";
     public const string SitemapNs = "http://www.sitemaps.org/schemas/sitemap/0.9";
     public const string ImageNs = "http://www.google.com/schemas/sitemap-image/1.1";
+    /// <summary>Media RSS, for the cover's credit (media:credit) in the Atom feed.</summary>
+    public const string MediaNs = "http://search.yahoo.com/mrss/";
     public const int FeedSize = 30;
 
     public static async Task<IResult> AtomAsync(BackstageDbContext db, SiteUrls urls, TimeProvider clock, IEnumerable<IReaderImages> images, CancellationToken ct)
@@ -26,6 +28,7 @@ public static class Feeds
         var xml = Write(w =>
         {
             w.WriteStartElement("feed", AtomNs);
+            w.WriteAttributeString("xmlns", "media", null, MediaNs);
             w.WriteElementString("id", AtomNs, site + "/");
             w.WriteElementString("title", AtomNs, "Backstage");
             w.WriteElementString("subtitle", AtomNs, "Fashion week from behind the curtain.");
@@ -45,7 +48,14 @@ public static class Feeds
                 w.WriteEndElement();
                 Link(w, "alternate", url, "text/html");
                 if (covers.TryGetValue(a.Id, out var cover))
+                {
                     Link(w, "enclosure", urls.Absolute(cover.Url), cover.ContentType);
+                    w.WriteStartElement("media", "content", MediaNs);
+                    w.WriteAttributeString("url", urls.Absolute(cover.Url));
+                    w.WriteAttributeString("medium", "image");
+                    if (cover.Credit is { } credit) w.WriteElementString("media", "credit", MediaNs, credit);
+                    w.WriteEndElement();
+                }
                 if (!string.IsNullOrWhiteSpace(a.Standfirst))
                 {
                     w.WriteStartElement("summary", AtomNs);
@@ -67,6 +77,8 @@ public static class Feeds
             .Select(a => new { a.Id, a.Slug, a.UpdatedAt, a.PublishAt }).ToListAsync(ct);
         var shows = await db.Shows.AsNoTracking().Where(GalleryVisibility.ShowLive(now)).OrderByDescending(s => s.Date)
             .Select(s => new { s.Id, s.Slug, s.UpdatedAt }).ToListAsync(ct);
+        var issues = await db.Set<Newsletter.NewsletterIssue>().AsNoTracking().Where(i => i.State == Newsletter.NewsletterIssueState.Sent)
+            .OrderByDescending(i => i.SentAt).Select(i => new { i.Slug, i.SentAt }).ToListAsync(ct);
         var photoPages = new List<SitemapPhotoPage>();
         foreach (var source in images) photoPages.AddRange(await source.SitemapPhotoPagesAsync(ct));
         var site = urls.BaseUrl;
@@ -79,6 +91,8 @@ public static class Feeds
             Url(w, site + "/shows", shows.Count == 0 ? null : shows.Max(s => s.UpdatedAt), []);
             foreach (var a in articles) Url(w, $"{site}/articles/{a.Slug}", Max(a.UpdatedAt, a.PublishAt!.Value), []);
             foreach (var s in shows) Url(w, $"{site}/shows/{s.Slug}", s.UpdatedAt, []);
+            Url(w, site + "/newsletter", issues.Count == 0 ? null : issues[0].SentAt, []);
+            foreach (var i in issues) Url(w, site + Newsletter.SubscriberLinks.WebVersionPath(i.Slug), i.SentAt, []);
             foreach (var p in photoPages) Url(w, urls.Absolute(p.PageUrl), p.UpdatedAt, [urls.Absolute(p.ImageUrl)]);
             w.WriteEndElement();
         });

@@ -85,7 +85,7 @@ public sealed class PhotoCatalog(BackstageDbContext db, GalleryVisibility visibi
     }
 
     public ReaderImage? CoverImage(Photo p) =>
-        media.Public(p).Crop(RenditionPlanner.Grid) is { } r ? new ReaderImage(r.Url, r.ContentType, r.Width, r.Height, Alt(p)) : null;
+        media.Public(p).Crop(RenditionPlanner.Grid) is { } r ? new ReaderImage(r.Url, r.ContentType, r.Width, r.Height, Alt(p), p.CreditLine) : null;
 
     /// <summary>The og:image / twitter image of a photo; null when its rights say "No social or link previews" (deny wins). A staff <paramref name="preview"/> points at this site, never the CDN.</summary>
     public MetaImage? ShareImage(Photo p, bool preview = false) => !Rights.Allows(p, Surface.Social) ? null :

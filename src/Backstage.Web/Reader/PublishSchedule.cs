@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Backstage.Web.Reader;
 
 /// <summary>
-/// Knows the next time a scheduled article or show (or a show's embargo) goes live and evicts the public pages when it
+/// Knows the next time a scheduled article or show (or a show's embargo, or a photo's "valid from" / "valid until") goes live or off and evicts the public pages when it
 /// comes, so they appear by themselves. Re-reads the schedule whenever public pages are evicted (a studio save on any
 /// node) and at least every minute. The output-cache policy also caps every entry's lifetime at that time, so a page
 /// rendered just before it cannot outlive it. Every node runs its own timer and evicts its own pages.
@@ -78,6 +78,11 @@ public sealed class PublishSchedule : BackgroundService
         var article = await db.Articles.Where(a => a.Status != ArticleStatus.Draft && a.PublishAt > now).MinAsync(a => a.PublishAt, ct);
         var show = await db.Shows.Where(s => s.Status != Shows.ShowStatus.Draft && s.PublishAt > now).MinAsync(s => s.PublishAt, ct);
         var embargo = await db.Shows.Where(s => s.Status != Shows.ShowStatus.Draft && s.EmbargoUntil > now).MinAsync(s => s.EmbargoUntil, ct);
-        return new[] { article, show, embargo }.Where(t => t is not null).Min();
+        // Photo rights: a "valid from" releases a photo and a "valid until" takes it off at that minute (issue 19). Only
+        // published photos matter to readers; the earliest of them also caps every cached page's lifetime.
+        var photos = db.Set<Galleries.Photo>().Where(p => p.PublishedAt != null && p.TakenDownAt == null);
+        var validFrom = await photos.Where(p => p.ValidFrom > now).MinAsync(p => p.ValidFrom, ct);
+        var validUntil = await photos.Where(p => p.ValidUntil > now).MinAsync(p => p.ValidUntil, ct);
+        return new[] { article, show, embargo, validFrom, validUntil }.Where(t => t is not null).Min();
     }
 }

@@ -2,7 +2,8 @@ using Backstage.Web.Articles;
 
 namespace Backstage.Web.Reader;
 
-public sealed record ReaderImage(string Url, string ContentType, int Width, int Height, string? Alt);
+/// <summary><paramref name="Credit"/>: the public credit line from the photo's rights ("Photo: Name / Agency", "Courtesy of Brand").</summary>
+public sealed record ReaderImage(string Url, string ContentType, int Width, int Height, string? Alt, string? Credit = null);
 public sealed record SitemapPhotoPage(string PageUrl, string ImageUrl, DateTimeOffset? UpdatedAt);
 
 /// <summary>

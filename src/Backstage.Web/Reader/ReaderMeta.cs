@@ -45,6 +45,24 @@ public static class ReaderMeta
         };
     }
 
+    /// <summary>
+    /// An ImageObject with the credit from the photo's rights: creditText ("Camille Martin / Backstage Pictures", or
+    /// "Courtesy of Isabel Marant" for a handout), copyrightNotice, and license when the rights carry a web statement.
+    /// A null <paramref name="contentUrl"/> leaves the image out (deny wins: "No social or link previews").
+    /// </summary>
+    public static Dictionary<string, object?> ImageObject(SiteUrls urls, string? contentUrl, string pageUrl, Galleries.Photo p, int? width = null, int? height = null)
+    {
+        var data = ImageObject(urls, contentUrl ?? pageUrl, pageUrl, p.Caption, null, contentUrl is null ? null : width, contentUrl is null ? null : height);
+        if (contentUrl is null) data.Remove("contentUrl");
+        var handout = p.RightsCategory == Galleries.RightsCategory.Handout;
+        if ((handout ? p.CreditLine : p.CreditName) is { } credit) data["creditText"] = credit;
+        if (!handout && !string.IsNullOrWhiteSpace(p.Credit)) data["creator"] = new Dictionary<string, object?> { ["@type"] = "Person", ["name"] = p.Credit.Trim() };
+        if (p.CopyrightNotice is { } notice) data["copyrightNotice"] = notice;
+        if (p.WebStatement is { } license && Uri.TryCreate(license, UriKind.Absolute, out var u) && (u.Scheme == Uri.UriSchemeHttps || u.Scheme == Uri.UriSchemeHttp))
+            data["license"] = license;
+        return data;
+    }
+
     /// <summary>An ImageObject with credit, for galleries and photo pages.</summary>
     public static Dictionary<string, object?> ImageObject(SiteUrls urls, string contentUrl, string pageUrl, string? caption, string? credit, int? width = null, int? height = null)
     {

@@ -24,6 +24,9 @@ public sealed class AccessMatrixTests(BackstageFactory factory) : IClassFixture<
         "account/sign-in-link", "account/unsubscribe",
         // The newsletter needs no account: subscribing, the mailed confirmation (a POST) and RFC 8058 one-click unsubscribe.
         "newsletter/subscribe", "newsletter/confirm", "newsletter/unsubscribe",
+        // The archive and each sent issue's web version; the visible "Unsubscribe" page and "Manage or delete your
+        // subscription" from an issue (the signed token in the link is the authority).
+        "newsletter", "newsletter/{slug}", "newsletter/leave", "newsletter/manage",
     ];
 
     private static string Route(RouteEndpoint e) => (e.RoutePattern.RawText ?? "").Trim('/').ToLowerInvariant();
@@ -62,7 +65,7 @@ public sealed class AccessMatrixTests(BackstageFactory factory) : IClassFixture<
         // url, role ("" = anonymous), expected: ok | login | forbidden
         var data = new TheoryData<string, string, string>();
         var publicUrls = new[] { "/", "/shows", "/articles/{article}", "/shows/{show}", "/account/login", "/account/register", "/health/live" };
-        var studioUrls = new[] { "/studio", "/studio/articles", "/studio/articles/edit", "/studio/articles/edit/{id}", "/studio/articles/preview/{id}", "/studio/shows", "/studio/shows/edit", "/studio/shows/edit/{showId}" };
+        var studioUrls = new[] { "/studio", "/studio/articles", "/studio/articles/edit", "/studio/articles/edit/{id}", "/studio/articles/preview/{id}", "/studio/shows", "/studio/shows/edit", "/studio/shows/edit/{showId}", "/studio/newsletters", "/studio/newsletters/edit" };
         var adminUrls = new[] { "/admin", "/admin/users" };
         foreach (var role in new[] { "", Roles.Reader, Roles.Editor, Roles.Admin })
         {

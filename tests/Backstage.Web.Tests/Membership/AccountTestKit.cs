@@ -22,6 +22,11 @@ public class MailFactory : BackstageFactory
     public Maildev? Mail { get; private set; }
     protected virtual bool StartMailServer => true;
 
+    public MailFactory() { }
+
+    /// <summary>A second node on <paramref name="previous"/>'s database, mailing to its SMTP port.</summary>
+    protected MailFactory(MailFactory previous) : base(previous) => SmtpPort = previous.SmtpPort;
+
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
@@ -96,6 +101,12 @@ public sealed partial class Maildev(NpmService service) : IAsyncDisposable
     /// <summary>The only message to <paramref name="address"/> whose subject contains <paramref name="subject"/>.</summary>
     public async Task<Message> SingleAsync(string address, string subject) =>
         Assert.Single(await MessagesToAsync(address), m => m.Subject.Contains(subject, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Every message maildev holds, as its API lists them (id, subject, to…).</summary>
+    public async Task<JsonDocument> AllAsync() => JsonDocument.Parse(await _http.GetStringAsync("/api/email"));
+
+    /// <summary>One message exactly as received (headers and every MIME part).</summary>
+    public Task<Stream> SourceAsync(string id) => _http.GetStreamAsync($"/api/email/{Uri.EscapeDataString(id)}/source");
 
     [GeneratedRegex(@"https://backstage\.example(/[^\s]+)")] private static partial Regex SiteLink();
 

@@ -94,6 +94,10 @@ namespace Backstage.Web.Data.Migrations
                         .HasColumnType("boolean")
                         .HasColumnName("phone_number_confirmed");
 
+                    b.Property<bool>("RightsDigest")
+                        .HasColumnType("boolean")
+                        .HasColumnName("rights_digest");
+
                     b.Property<string>("SecurityStamp")
                         .HasColumnType("text")
                         .HasColumnName("security_stamp");
@@ -873,6 +877,10 @@ namespace Backstage.Web.Data.Migrations
                         .HasColumnType("character varying(2000)")
                         .HasColumnName("last_error");
 
+                    b.Property<DateTimeOffset?>("LicenceExpiredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("licence_expired_at");
+
                     b.Property<bool>("NoSocial")
                         .HasColumnType("boolean")
                         .HasColumnName("no_social");
@@ -1139,11 +1147,36 @@ namespace Backstage.Web.Data.Migrations
                         .HasColumnType("character varying(120)")
                         .HasColumnName("credit_line");
 
+                    b.Property<bool>("EditorialOnly")
+                        .HasColumnType("boolean")
+                        .HasColumnName("editorial_only");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(120)
                         .HasColumnType("character varying(120)")
                         .HasColumnName("name");
+
+                    b.Property<bool>("NoSocial")
+                        .HasColumnType("boolean")
+                        .HasColumnName("no_social");
+
+                    b.Property<bool>("NotInNewsletters")
+                        .HasColumnType("boolean")
+                        .HasColumnName("not_in_newsletters");
+
+                    b.Property<bool>("NotInSearch")
+                        .HasColumnType("boolean")
+                        .HasColumnName("not_in_search");
+
+                    b.Property<string>("RightsCategory")
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)")
+                        .HasColumnName("rights_category");
+
+                    b.Property<int?>("ValidDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("valid_days");
 
                     b.HasKey("Id")
                         .HasName("pk_credit_presets");

@@ -30,6 +30,7 @@ public sealed class UnsubscribeModel(UserManager<AppUser> users, Unsubscribe tok
         if (await users.FindByIdAsync(t.UserId) is { } user)
         {
             if (t.Topic == MailTopic.Replies) user.NotifyReplies = false;
+            else if (t.Topic == MailTopic.RightsDigest) user.RightsDigest = false;
             else user.ModerationDigest = false;
             await users.UpdateAsync(user);
         }

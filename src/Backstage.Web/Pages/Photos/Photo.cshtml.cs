@@ -43,6 +43,7 @@ public sealed class PhotoModel(BackstageDbContext db, PhotoCatalog catalog, Gall
         var i = photos.FindIndex(p => p.Position == n);
         if (i < 0) return NotFound();
         (Show, Photo, Index, Count) = (show, photos[i], i + 1, photos.Count);
+        Cluster.SurrogateKeys.Add(Response, Cluster.SurrogateKeys.Photo(Photo.Id), Cluster.SurrogateKeys.Show(show.Id)); // a CDN purges it by key
         PreviousPosition = i > 0 ? photos[i - 1].Position : null;
         NextPosition = i < photos.Count - 1 ? photos[i + 1].Position : null;
 
@@ -52,8 +53,8 @@ public sealed class PhotoModel(BackstageDbContext db, PhotoCatalog catalog, Gall
         var path = Galleries.Photo.PageUrl(show.Slug, Photo.Position);
         var share = catalog.ShareImage(Photo, Preview);
         var full = (Preview ? MediaUrls.Origin(Photo) : media.Public(Photo)).Jpeg(1920);
-        var data = ReaderMeta.ImageObject(urls, full is null ? path : full.Url, path, Photo.Caption,
-            Photo.CreditName,
+        // Deny wins: a "No social or link previews" photo's page names it (credit, caption) but gives no JSON-LD image.
+        var data = ReaderMeta.ImageObject(urls, full is null || !Galleries.Rights.Allows(Photo, Galleries.Surface.Social) ? null : full.Url, path, Photo,
             full?.Width, full?.Height);
         data["@context"] = "https://schema.org";
         data["name"] = Title;
@@ -68,7 +69,8 @@ public sealed class PhotoModel(BackstageDbContext db, PhotoCatalog catalog, Gall
             ModifiedTime = Photo.UpdatedAt,
             JsonLd = data,
         };
-        Share = new ShareLinks(urls.Absolute(path), Title, full is null ? null : urls.Absolute(full.Url));
+        // Deny wins: the share links (Pinterest's image) never carry a "No social or link previews" photo.
+        Share = new ShareLinks(urls.Absolute(path), Title, full is null || !Galleries.Rights.Allows(Photo, Galleries.Surface.Social) ? null : urls.Absolute(full.Url));
         return Page();
     }
 }

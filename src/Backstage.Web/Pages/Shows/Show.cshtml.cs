@@ -24,6 +24,7 @@ public sealed class ShowModel(BackstageDbContext db, IGalleryEmbedRenderer galle
         var show = await db.Shows.AsNoTracking().FirstOrDefaultAsync(s => s.Slug == slug, ct);
         if (show is null || !await photos.CanSeeAsync(show.Id, ct)) return NotFound();
         Show = show;
+        Cluster.SurrogateKeys.Add(Response, Cluster.SurrogateKeys.Show(show.Id)); // a CDN purges it by key
         GalleryHtml = (await galleries.RenderAsync([slug], ct)).GetValueOrDefault(slug, "");
         var visible = await photos.PhotosAsync(show.Id, ct);
         // Deny wins: a "No social" photo is never the og:image nor a JSON-LD image; the first photo that may be shared stands in.
@@ -31,7 +32,7 @@ public sealed class ShowModel(BackstageDbContext db, IGalleryEmbedRenderer galle
             ?? visible.FirstOrDefault(p => Galleries.Rights.Allows(p, Galleries.Surface.Social));
         var objects = visible.Where(p => Galleries.Rights.Allows(p, Galleries.Surface.Social)).Select(p => (p, Jpeg: media.Public(p).Jpeg(1920))).Where(x => x.Jpeg is not null)
             .Select(x => ReaderMeta.ImageObject(urls, x.Jpeg!.Url, Galleries.Photo.PageUrl(show.Slug, x.p.Position),
-                x.p.Caption, x.p.CreditName, x.Jpeg.Width, x.Jpeg.Height)).ToList();
+                x.p, x.Jpeg.Width, x.Jpeg.Height)).ToList();
         var shareImage = cover is null ? null : photos.ShareImage(cover);
         Meta = ReaderMeta.ForShow(show, urls, shareImage, objects);
         Share = new ShareLinks(urls.Absolute($"/shows/{show.Slug}"), $"{show.Title}, {show.Season}", shareImage is null ? null : urls.Absolute(shareImage.Url));

@@ -12,6 +12,8 @@ public sealed class IndexModel(BackstageDbContext db, TimeProvider clock) : Page
     public int Scheduled { get; private set; }
     public int Published { get; private set; }
     public int Shows { get; private set; }
+    /// <summary>Photo licences ending in the next 7 days.</summary>
+    public int ExpiringThisWeek { get; private set; }
     public IReadOnlyList<Article> Recent { get; private set; } = [];
     /// <summary>The shows the desk is covering now ("At Dior — live coverage, 212 published, 38 to caption").</summary>
     public IReadOnlyList<LiveShow> Live { get; private set; } = [];
@@ -24,6 +26,7 @@ public sealed class IndexModel(BackstageDbContext db, TimeProvider clock) : Page
         Published = await db.Articles.Live(now).CountAsync(ct);
         Shows = await db.Shows.CountAsync(ct);
         Live = await LiveCoverage.NowAsync(db, now, ct);
+        ExpiringThisWeek = await db.Set<Galleries.Photo>().CountAsync(p => p.TakenDownAt == null && p.ValidUntil >= now && p.ValidUntil < now.AddDays(7), ct);
         Recent = await db.Articles.AsNoTracking().OrderByDescending(a => a.UpdatedAt).Take(8).ToListAsync(ct);
     }
 }

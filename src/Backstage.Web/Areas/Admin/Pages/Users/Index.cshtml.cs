@@ -8,8 +8,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Backstage.Web.Areas.Admin.Pages.Users;
 
-/// <summary>Admins list accounts, create editors and admins, change anyone's role, sign an account out everywhere and reset its two-factor sign-in.</summary>
-public sealed class IndexModel(UserManager<AppUser> users, Data.BackstageDbContext db, TimeProvider clock) : PageModel
+/// <summary>Admins list accounts, create editors and admins, change anyone's role, sign an account out everywhere, reset its two-factor sign-in, and download or delete a reader's data for a reader who asks by other means.</summary>
+public sealed class IndexModel(UserManager<AppUser> users, Data.BackstageDbContext db, TimeProvider clock, Privacy.ReaderData readerData) : PageModel
 {
     public sealed record Row(AppUser User, string Role);
     public IReadOnlyList<Row> Rows { get; private set; } = [];
@@ -106,9 +106,38 @@ public sealed class IndexModel(UserManager<AppUser> users, Data.BackstageDbConte
 
     public const string TwoFactorReset = "two-factor-reset";
 
+    /// <summary>A reader's "Download my data", for a reader who asks by mail or phone; logged (admin → Audit, "data-exported").</summary>
+    public async Task<IActionResult> OnPostExportDataAsync(string userId, CancellationToken ct)
+    {
+        var zip = await readerData.ExportAccountAsync(userId, Accounts.Actor.From(User), ct);
+        if (zip is null) return NotFound();
+        Response.Headers.CacheControl = "no-store";
+        return File(zip, "application/zip", $"backstage-data-{userId}.zip");
+    }
+
+    /// <summary>
+    /// A reader's "Delete my account", for a reader who asks by other means; logged ("account-deleted"). Like every
+    /// erasure it needs the admin's own recent password or code (<see cref="RecentSignIn"/>).
+    /// </summary>
+    public async Task<IActionResult> OnPostDeleteAccountAsync(string userId, CancellationToken ct)
+    {
+        if (!RecentSignIn.IsRecent(User, clock.GetUtcNow()))
+            return RedirectToPage("/Account/Confirm", new { area = "", ReturnUrl = "/admin/users" });
+        var email = (await users.FindByIdAsync(userId))?.Email;
+        switch (await readerData.DeleteAccountAsync(userId, Accounts.Actor.From(User), ct))
+        {
+            case Privacy.DeleteOutcome.NotFound: return NotFound();
+            case Privacy.DeleteOutcome.Staff:
+                TempData["Flash"] = $"{email} is staff: make them a reader first, then delete the account.";
+                return RedirectToPage();
+        }
+        TempData["Flash"] = $"The account of {email} is deleted; their comments stay as \"{Privacy.ReaderData.FormerReader}\".";
+        return RedirectToPage();
+    }
+
     private async Task LoadAsync()
     {
-        var query = users.Users.AsNoTracking();
+        var query = users.Users.AsNoTracking().Where(u => u.Email != null); // deleted readers' tombstones are no accounts
         if (!string.IsNullOrWhiteSpace(Q))
             query = query.Where(u => u.Email!.Contains(Q) || u.DisplayName.Contains(Q));
         var list = await query.OrderBy(u => u.Email).Take(500).ToListAsync();

@@ -20,7 +20,7 @@ namespace Backstage.Web.Areas.Studio.Pages.Shows;
 /// </summary>
 [UploadLimits]
 public sealed class UploadModel(BackstageDbContext db, IngestService ingest, IOptions<IngestOptions> options, MediaOptionsAccessor media,
-    PublicCache cache) : PageModel
+    PublicCache cache, PhotoRightsEditor rights) : PageModel
 {
     public Show Show { get; private set; } = null!;
     public List<Row> Rows { get; private set; } = [];
@@ -128,7 +128,13 @@ public sealed class UploadModel(BackstageDbContext db, IngestService ingest, IOp
                 """, ct);
         }, ct);
         await cache.InvalidateAsync(ct);
-        TempData["Flash"] = $"Credited {ids.Length} photo(s) to {credit}{(preset.Agency is null ? "" : " / " + preset.Agency)}.";
+        var rightsNote = "";
+        if (preset.RightsChange() is { } change)
+        {
+            var r = await rights.ApplyAsync(ids, change, Accounts.Actor.From(User), ct, why: $"preset \"{preset.Name}\"");
+            rightsNote = $" Rights: {Pages.Presets.IndexModel.RightsSummary(preset)} ({r.Changed} changed).";
+        }
+        TempData["Flash"] = $"Credited {ids.Length} photo(s) to {credit}{(preset.Agency is null ? "" : " / " + preset.Agency)}.{rightsNote}";
         return RedirectToPage(new { id });
     }
 
