@@ -13,8 +13,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Backstage.Web.Data.Migrations
 {
     [DbContext(typeof(BackstageDbContext))]
-    [Migration("20261202191252_H3RightsDefaults")]
-    partial class H3RightsDefaults
+    [Migration("20261202213526_LiveCoverage")]
+    partial class LiveCoverage
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -730,6 +730,43 @@ namespace Backstage.Web.Data.Migrations
                         .HasDatabaseName("ix_outgoing_emails_dedup_key");
 
                     b.ToTable("outgoing_emails", (string)null);
+                });
+
+            modelBuilder.Entity("Backstage.Web.Galleries.CodeReplacement", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("code");
+
+                    b.Property<int?>("ShowId")
+                        .HasColumnType("integer")
+                        .HasColumnName("show_id");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("text");
+
+                    b.HasKey("Id")
+                        .HasName("pk_code_replacements");
+
+                    b.HasIndex("ShowId", "Code")
+                        .IsUnique()
+                        .HasDatabaseName("ix_code_replacements_show_id_code");
+
+                    NpgsqlIndexBuilderExtensions.AreNullsDistinct(b.HasIndex("ShowId", "Code"), false);
+
+                    b.ToTable("code_replacements", (string)null);
                 });
 
             modelBuilder.Entity("Backstage.Web.Galleries.Gallery", b =>
@@ -1702,6 +1739,14 @@ namespace Backstage.Web.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("embargo_until");
 
+                    b.Property<DateTimeOffset?>("LiveCoverageEndedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("live_coverage_ended_at");
+
+                    b.Property<DateTimeOffset?>("LiveCoverageStartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("live_coverage_started_at");
+
                     b.Property<DateTimeOffset?>("PublishAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("publish_at");
@@ -2103,6 +2148,17 @@ namespace Backstage.Web.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_comment_reports_asp_net_users_reporter_id");
+                });
+
+            modelBuilder.Entity("Backstage.Web.Galleries.CodeReplacement", b =>
+                {
+                    b.HasOne("Backstage.Web.Shows.Show", "Show")
+                        .WithMany()
+                        .HasForeignKey("ShowId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_code_replacements_shows_show_id");
+
+                    b.Navigation("Show");
                 });
 
             modelBuilder.Entity("Backstage.Web.Galleries.Gallery", b =>
