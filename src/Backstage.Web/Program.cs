@@ -1,5 +1,6 @@
 using Backstage.Web.Accounts;
 using Backstage.Web.Articles;
+using Backstage.Web.Cdn;
 using Backstage.Web.Cluster;
 using Backstage.Web.Comments;
 using Backstage.Web.Data;
@@ -38,6 +39,7 @@ try
     builder.AddBackstageNewsletter();
     builder.AddBackstageSocial();
     builder.AddBackstagePrivacy();
+    builder.AddBackstageCdn();
     if (command is null) builder.AddBackstagePublicOrigin();
 }
 catch (StartupException e)

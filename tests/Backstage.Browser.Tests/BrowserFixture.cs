@@ -98,10 +98,10 @@ public sealed class BrowserFixture : BackstageFactory
         for (int i = 0; i < 120; i++)
         {
             await editor.GotoAsync($"/studio/shows/{showId}/gallery");
-            if (await editor.Locator(".photo-status .status-ready").CountAsync() == count) break;
+            if (await editor.Locator(".sheet-cell[data-status=Ready]").CountAsync() == count) break;
             await Task.Delay(1000);
         }
-        await Assertions.Expect(editor.Locator(".photo-status .status-ready")).ToHaveCountAsync(count);
+        await Assertions.Expect(editor.Locator(".sheet-cell[data-status=Ready]")).ToHaveCountAsync(count);
     }
 
     /// <summary>The screenshots the README shows; each run regenerates them in docs/img.</summary>

@@ -25,19 +25,32 @@ public sealed class DeskTests(BrowserFixture app) : IClassFixture<BrowserFixture
         await reader.GotoAsync($"/shows/{show.Slug}");
         await Expect(reader.Locator("figure.gallery-photo")).ToHaveCountAsync(0);
 
-        // Credit all three and describe the first: two still lack alt text.
-        foreach (var box in await editor.Locator("input[type=checkbox][name$='.Selected']").AllAsync()) await box.CheckAsync();
-        await editor.Locator("input[name=BulkCredit]").FillAsync("Camille Martin");
-        await editor.Locator("textarea[name='Items[0].AltText']").FillAsync("A model laughing in the make-up chair");
-        await editor.GetByRole(AriaRole.Button, new() { Name = "Credit selected" }).ClickAsync();
+        // Describe the first in the inspector, then credit all three at once (Ctrl+A, one credit, Save: a POST per photo).
+        var cells = editor.Locator("#sheet-grid .sheet-cell");
+        await cells.First.Locator(".sheet-thumb").ClickAsync();
+        await editor.Locator("#inspector-alt").FillAsync("A model laughing in the make-up chair");
+        await editor.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).ClickAsync();
+        await Expect(editor.Locator("#inspector-status")).ToHaveTextAsync("Saved photo 1.");
+        await cells.First.Locator(".sheet-thumb").FocusAsync();
+        await editor.Keyboard.PressAsync("Control+a");
+        await Expect(editor.Locator("#sheet-count")).ToHaveTextAsync("3 selected.");
+        await editor.Locator("#inspector-credit").FillAsync("Camille Martin");
+        await editor.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).ClickAsync();
+        await Expect(editor.Locator("#inspector-status")).ToHaveTextAsync("Saved 3 photos.");
+        await editor.ReloadAsync();
         await Expect(editor.Locator(".gallery-summary")).ToHaveTextAsync("3 photos unpublished — 2 lack alt text");
 
         // The filter shows only the two that need work; fix them and publish everything that is ready.
         await editor.GetByLabel("Which photos").SelectOptionAsync(new SelectOptionValue { Label = "Needs alt text" });
         await editor.GetByRole(AriaRole.Button, new() { Name = "Filter", Exact = true }).ClickAsync();
-        await Expect(editor.Locator(".photo-grid .photo-card")).ToHaveCountAsync(2);
-        var alts = await editor.Locator("textarea[name$='.AltText']").AllAsync();
-        for (int i = 0; i < alts.Count; i++) await alts[i].FillAsync($"Hair and make-up, moment {i + 2}");
+        await Expect(cells).ToHaveCountAsync(2);
+        for (int i = 0; i < 2; i++)
+        {
+            await cells.Nth(i).Locator(".sheet-thumb").ClickAsync();
+            await editor.Locator("#inspector-alt").FillAsync($"Hair and make-up, moment {i + 2}");
+            await editor.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).ClickAsync();
+            await Expect(editor.Locator("#inspector-status")).ToContainTextAsync("Saved photo");
+        }
         await editor.GetByRole(AriaRole.Button, new() { Name = "Publish all ready" }).ClickAsync();
         await Expect(editor.Locator(".flash")).ToContainTextAsync("Published 3 photo(s)");
         await Expect(editor.Locator(".gallery-summary")).ToHaveCountAsync(0);
@@ -47,7 +60,8 @@ public sealed class DeskTests(BrowserFixture app) : IClassFixture<BrowserFixture
 
         // Take one down from its own page: a reason is required, then it is gone for readers.
         await editor.GotoAsync($"/studio/shows/{show.Id}/gallery");
-        await editor.GetByRole(AriaRole.Link, new() { Name = "DSC_0002.jpg" }).ClickAsync();
+        await editor.Locator("#sheet-grid .sheet-cell[data-file='DSC_0002.jpg'] .sheet-thumb").ClickAsync();
+        await editor.Locator("#inspector .inspector-file").ClickAsync();
         await Expect(editor.GetByRole(AriaRole.Heading, new() { Name = "Where this photo is used" })).ToBeVisibleAsync();
         await editor.GetByLabel("Reason").SelectOptionAsync(new SelectOptionValue { Label = "Model request" });
         await editor.GetByLabel("Details").FillAsync("asked by her agency");

@@ -7,7 +7,7 @@ namespace Backstage.Browser.Tests;
 public sealed class GalleryTests(BrowserFixture app) : IClassFixture<BrowserFixture>
 {
     [Fact]
-    public async Task Editor_uploads_credits_and_publishes_a_gallery_that_an_anonymous_reader_sees_with_picture_sources()
+    public async Task Editor_captions_credits_orders_and_publishes_a_gallery_from_the_keyboard_and_a_reader_sees_it_with_picture_sources()
     {
         var show = await app.LiveShowAsync("Schiaparelli");
         var (dir, files) = BrowserFixture.WriteJpegs("IMG", 3, seed: 500);
@@ -23,52 +23,75 @@ public sealed class GalleryTests(BrowserFixture app) : IClassFixture<BrowserFixt
 
         await BrowserFixture.WaitForReadyAsync(editor, show.Id, 3);
 
-        // Bulk credit, then alt text for each.
-        foreach (var box in await editor.Locator("input[type=checkbox][name$='.Selected']").AllAsync()) await box.CheckAsync();
-        await editor.Locator("input[name=BulkCredit]").FillAsync("Camille Martin");
-        await editor.Locator("input[name=BulkAgency]").FillAsync("Backstage Pictures");
-        await editor.GetByRole(AriaRole.Button, new() { Name = "Credit selected" }).ClickAsync();
-        await Expect(editor.Locator(".flash, [role=status]").First).ToContainTextAsync("Credited 3 photos");
-        var alts = await editor.Locator("textarea[name$='.AltText']").AllAsync();
-        for (int i = 0; i < alts.Count; i++) await alts[i].FillAsync($"Backstage moment number {i + 1}");
-        await editor.GetByRole(AriaRole.Button, new() { Name = "Save all" }).ClickAsync();
-        await Expect(editor.Locator(".flash, [role=status]").First).ToContainTextAsync("Saved the gallery");
+        // A code for the show, as the desk brings its own (Photo Mechanic style).
+        await editor.GetByRole(AriaRole.Link, new() { Name = "Code replacements" }).ClickAsync();
+        await editor.GetByLabel("Code", new() { Exact = true }).FillAsync("l12");
+        await editor.GetByLabel("Replacement").FillAsync("Look 12");
+        await editor.GetByRole(AriaRole.Button, new() { Name = "Add code" }).ClickAsync();
+        await Expect(editor.Locator(".flash")).ToContainTextAsync("Added =l12=.");
+        await editor.GotoAsync($"/studio/shows/{show.Id}/gallery");
+        var cells = editor.Locator("#sheet-grid .sheet-cell");
+        await Expect(editor.Locator("#sheet-grid[data-loaded=all]")).ToHaveCountAsync(1);
+
+        // From here on the keyboard only. Select all, Enter (alt text is per photo, so the caption takes the cursor),
+        // one caption through a code, Tab to credit and agency, Ctrl+Enter saves each photo with its own POST.
+        await cells.First.Locator(".sheet-thumb").FocusAsync();
+        var keys = editor.Keyboard;
+        await keys.PressAsync("Control+a");
+        await Expect(editor.Locator("#sheet-count")).ToHaveTextAsync("3 selected.");
+        await keys.PressAsync("Enter");
+        await Expect(editor.Locator("#inspector-caption")).ToBeFocusedAsync();
+        await keys.TypeAsync("=l12= backstage");
+        await Expect(editor.Locator("[data-preview=Caption]")).ToHaveTextAsync("→ Look 12 backstage"); // the live preview
+        await keys.PressAsync("Tab");
+        await keys.TypeAsync("Camille Martin");
+        await keys.PressAsync("Tab");
+        await keys.TypeAsync("Backstage Pictures");
+        await keys.PressAsync("Control+Enter");
+        await Expect(editor.Locator("#inspector-status")).ToHaveTextAsync("Saved 3 photos.");
+        await Expect(editor.Locator("#sheet-grid .b-credit")).ToHaveCountAsync(0);
+
+        // Escape back to the grid, one photo at a time: Enter → alt text, type, Ctrl+Enter → the next that needs it.
+        await keys.PressAsync("Escape");
+        await keys.PressAsync("ArrowRight");
+        await keys.PressAsync("ArrowLeft");
+        await Expect(editor.Locator("#sheet-count")).ToHaveTextAsync("1 selected.");
+        await keys.PressAsync("Enter");
+        for (int i = 1; i <= 3; i++)
+        {
+            await Expect(editor.Locator("#inspector-alt")).ToBeFocusedAsync();
+            await Expect(editor.Locator(".inspector-what")).ToHaveTextAsync($"Photo {i}");
+            await keys.TypeAsync($"Backstage moment number {i}");
+            await keys.PressAsync("Control+Enter");
+        }
+        await Expect(editor.Locator("#sheet-grid .b-alt")).ToHaveCountAsync(0);
+
+        // Select all and publish with P; then move photo 3 to the front with Alt+←, twice.
+        await keys.PressAsync("Escape");
+        await keys.PressAsync("Control+a");
+        await keys.PressAsync("p");
+        await Expect(editor.Locator("#inspector-status")).ToContainTextAsync("Published 3 photo(s)");
+        await Expect(editor.Locator("#sheet-grid .b-unpublished")).ToHaveCountAsync(0);
+        var lastId = await cells.Nth(2).GetAttributeAsync("data-id");
+        await cells.Nth(2).Locator(".sheet-thumb").FocusAsync();
+        await keys.PressAsync("ArrowRight"); // selects the one focused (the last: stays there)
+        await keys.PressAsync("Alt+ArrowLeft");
+        await Expect(cells.Nth(1)).ToHaveAttributeAsync("data-id", lastId!);
+        await editor.Locator($"#photo-{lastId} .sheet-thumb").FocusAsync();
+        await keys.PressAsync("Alt+ArrowLeft");
+        await Expect(cells.First).ToHaveAttributeAsync("data-id", lastId!);
+        await Expect(cells.First.Locator(".sheet-n")).ToHaveTextAsync("1");
+
+        // ? shows every shortcut.
+        await keys.PressAsync("?");
+        await Expect(editor.Locator("details#shortcuts[open]")).ToHaveCountAsync(1);
+        await Expect(editor.Locator("#shortcuts")).ToContainTextAsync("Move to position…");
+        await keys.PressAsync("Escape");
+        await cells.First.Locator(".sheet-thumb").ClickAsync();
         await BrowserFixture.ScreenshotAsync(editor, "gallery-studio");
 
-        // Drag the last photo to the front by its picture, then save: the gallery keeps the new order.
-        var cards = editor.Locator(".photo-grid .photo-card");
-        var lastId = await cards.Nth(2).GetAttributeAsync("data-photo-id");
-        // The drag events a browser fires for the gesture (headless Chromium here does not start native drags from
-        // synthetic mouse input), dropped on the left half of the first card.
-        var transfer = await editor.EvaluateHandleAsync("() => new DataTransfer()");
-        var to = (await cards.Nth(0).BoundingBoxAsync())!;
-        var source = cards.Nth(2).Locator(".photo-thumb");
-        await source.DispatchEventAsync("dragstart", new Dictionary<string, object> { ["dataTransfer"] = transfer });
-        await cards.Nth(0).DispatchEventAsync("dragover", new Dictionary<string, object> { ["dataTransfer"] = transfer });
-        await cards.Nth(0).DispatchEventAsync("drop", new Dictionary<string, object> { ["dataTransfer"] = transfer, ["clientX"] = (int)to.X + 5, ["clientY"] = (int)to.Y + 5 });
-        await source.DispatchEventAsync("dragend", new Dictionary<string, object> { ["dataTransfer"] = transfer });
-        await Expect(cards.Nth(0)).ToHaveAttributeAsync("data-photo-id", lastId!);
-        await Expect(cards.Nth(0).Locator(".photo-head strong")).ToHaveTextAsync("1.");
-        await Expect(editor.Locator("#gallery-order-status")).ToContainTextAsync("not saved yet");
-        await editor.GetByRole(AriaRole.Button, new() { Name = "Save all" }).ClickAsync();
-        await Expect(editor.Locator(".flash, [role=status]").First).ToContainTextAsync("Saved the gallery");
-        await Expect(editor.Locator(".photo-grid .photo-card").First).ToHaveAttributeAsync("data-photo-id", lastId!);
-        await Expect(editor.Locator("textarea[name='Items[0].AltText']")).ToHaveValueAsync("Backstage moment number 3");
-
-        var title = "Schiaparelli backstage " + Guid.NewGuid().ToString("N")[..6];
-        await editor.GotoAsync("/studio/articles/edit");
-        await editor.GetByLabel("Title").FillAsync(title);
-        await editor.GetByLabel("Body").FillAsync($"Gold and surrealism.\n\n::: gallery {show.Slug}\n");
-        await editor.GetByRole(AriaRole.Button, new() { Name = "Publish now" }).ClickAsync();
-        await Expect(editor.GetByRole(AriaRole.Status)).ToContainTextAsync("Published");
-        // Publishing the article publishes none of its photos: the gate says so and offers the explicit button.
-        await Expect(editor.Locator(".embed-notices")).ToContainTextAsync($"3 photos of At Schiaparelli are unpublished (3 ready to publish)");
-        await editor.GetByRole(AriaRole.Button, new() { Name = "Publish its ready photos too" }).ClickAsync();
-        await Expect(editor.GetByRole(AriaRole.Status)).ToContainTextAsync("Published 3 photo(s)");
-
         var reader = await app.NewPageAsync();
-        await reader.GotoAsync("/");
-        await reader.GetByRole(AriaRole.Link, new() { Name = title }).ClickAsync();
+        await reader.GotoAsync($"/shows/{show.Slug}");
         var figures = reader.Locator("figure.gallery-photo");
         await Expect(figures).ToHaveCountAsync(3);
         // AVIF follows the Ready set in a background-priority job; its end evicts the page, so a reload shows it.
@@ -78,14 +101,15 @@ public sealed class GalleryTests(BrowserFixture app) : IClassFixture<BrowserFixt
         await Expect(avif).ToHaveCountAsync(3);
         await Expect(reader.Locator("figure.gallery-photo picture source[type='image/webp']")).ToHaveCountAsync(3);
         await Expect(figures.First.Locator(".credit")).ToHaveTextAsync("Photo: Camille Martin / Backstage Pictures");
-        // Readers see the order the editor dragged into place.
+        await Expect(figures.First.Locator("figcaption, .caption").First).ToContainTextAsync("Look 12 backstage");
+        // Readers see the order the editor set with the keyboard.
         await Expect(figures.First.Locator("img")).ToHaveAttributeAsync("alt", "Backstage moment number 3");
         await Expect(figures.Nth(1).Locator("img")).ToHaveAttributeAsync("alt", "Backstage moment number 1");
         var first = figures.First.Locator("img");
         await first.ScrollIntoViewIfNeededAsync();
         await Expect(first).ToHaveJSPropertyAsync("complete", true);
         Assert.True(await first.EvaluateAsync<int>("img => img.naturalWidth") > 0);
-        await BrowserFixture.ScreenshotAsync(reader, "gallery-article");
+        await BrowserFixture.ScreenshotAsync(reader, "gallery-show");
         Directory.Delete(dir, recursive: true);
     }
 }

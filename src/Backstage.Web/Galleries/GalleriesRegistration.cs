@@ -25,6 +25,7 @@ public static class GalleriesRegistration
         s.AddScoped<PhotoUsage>();
         s.AddScoped<Takedown>();
         s.AddScoped<GalleryEditor>();
+        s.AddScoped<CodeReplacements>();
         s.AddHttpContextAccessor();
         s.AddScoped<IGalleryEmbedRenderer, GalleryEmbedRenderer>();
         s.AddScoped<IPublishCheck, PhotoPublishCheck>();

@@ -8,14 +8,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Backstage.Web.Galleries;
 
-/// <summary>What the editor typed for one photo (focal point in percent, as the form shows it).</summary>
-public sealed record PhotoEdit(int Id, string? Caption, string? AltText, bool Decorative, string? Credit, string? Agency, double? FocalX, double? FocalY)
-{
-    /// <summary>The one Photo → form mapping.</summary>
-    public static PhotoEdit From(Photo p) => new(p.Id, p.Caption, p.AltText, p.Decorative, p.Credit, p.Agency,
-        Math.Round(p.FocalX * 100, 1), Math.Round(p.FocalY * 100, 1));
-}
-
 /// <summary>The outcome of one editor command: a message for the flash, or a refusal with one line per problem.</summary>
 public sealed record EditorResult(bool Ok, string Message, IReadOnlyList<string> Problems, bool NeedsConfirmation = false)
 {
@@ -25,12 +17,13 @@ public sealed record EditorResult(bool Ok, string Message, IReadOnlyList<string>
 }
 
 /// <summary>
-/// Every command of the gallery editor, one method each, with its rules (tested without HTTP): save the typed fields
-/// and order, move, cover, retry, bulk credit, publish (one, a selection, all ready — the gate names each failing
+/// Every command of the gallery editor, one method each, with its rules (tested without HTTP): save one photo's changed
+/// fields (GalleryEditor.Sheet.cs, merged per field), move to a position, templates, cover, retry, publish (one, a selection, all ready — the gate names each failing
 /// photo; a photo unpublished on purpose is published only by name), unpublish, delete (refused while live in a published article; needs confirmation while used). Photos of
-/// other shows are never touched. Publishing and bulk credit write the studio log.
+/// other shows are never touched. Publishing, moving and templates write the studio log.
 /// </summary>
-public sealed class GalleryEditor(BackstageDbContext db, JobQueue queue, PublicCache cache, TimeProvider clock, PhotoUsage usage)
+public sealed partial class GalleryEditor(BackstageDbContext db, JobQueue queue, PublicCache cache, TimeProvider clock, PhotoUsage usage, ICdnPurgeRequests cdn,
+    CodeReplacements codes)
 {
     private async Task<List<Photo>> LoadAsync(int showId, CancellationToken ct) =>
         await db.Set<Photo>().Include(p => p.Show).Where(p => p.ShowId == showId).OrderBy(p => p.Position).ThenBy(p => p.Id).ToListAsync(ct);
@@ -38,44 +31,6 @@ public sealed class GalleryEditor(BackstageDbContext db, JobQueue queue, PublicC
     /// <summary>"At Dior, photo 3 (IMG_0412.jpg)": the number is the photo's place in the gallery.</summary>
     public static string Name(IReadOnlyList<Photo> gallery, Photo p) =>
         $"{p.Show?.Title ?? "Show " + p.ShowId}, photo {gallery.ToList().FindIndex(x => x.Id == p.Id) + 1} ({p.OriginalFileName})";
-
-    /// <summary>Saves the typed fields; the order of <paramref name="edits"/> is the editor's order (photos not posted keep theirs, after).</summary>
-    public async Task<EditorResult> SaveAsync(int showId, IReadOnlyList<PhotoEdit> edits, CancellationToken ct)
-    {
-        var posted = edits.Select((e, i) => (e.Id, i)).DistinctBy(x => x.Id).ToDictionary(x => x.Id, x => x.i);
-        var photos = (await LoadAsync(showId, ct)).OrderBy(p => posted.GetValueOrDefault(p.Id, int.MaxValue)).ToList();
-        var toRender = new List<int>();
-        foreach (var e in edits)
-        {
-            var p = photos.FirstOrDefault(x => x.Id == e.Id);
-            if (p is null) continue; // over-posting: another show's photo
-            (p.Caption, p.AltText, p.Decorative, p.Credit, p.Agency) = (Clean(e.Caption), Clean(e.AltText), e.Decorative, Clean(e.Credit), Clean(e.Agency));
-            var fx = Math.Clamp((e.FocalX ?? 50) / 100, 0, 1);
-            var fy = Math.Clamp((e.FocalY ?? 50) / 100, 0, 1);
-            if (Photo.FocalKeyFor(fx, fy) != p.FocalKey && !p.IsTakenDown)
-            {
-                (p.FocalX, p.FocalY) = (fx, fy);
-                toRender.Add(p.Id);
-            }
-        }
-        Renumber(photos);
-        foreach (var id in toRender) queue.Enqueue(db, RenderPhotoHandler.JobKind, RenderPhotoHandler.Payload(id));
-        var saved = await CommitAsync(ct);
-        if (saved is not null) return saved;
-        if (toRender.Count > 0) queue.Notify();
-        return EditorResult.Done("Saved the gallery." + (toRender.Count > 0 ? $" Re-rendering the crops of {toRender.Count} photo(s) for the new focal point." : ""));
-    }
-
-    public async Task<EditorResult> MoveAsync(int showId, int photoId, int by, CancellationToken ct)
-    {
-        var photos = await LoadAsync(showId, ct);
-        int i = photos.FindIndex(p => p.Id == photoId);
-        if (i < 0) return NotFound;
-        int j = Math.Clamp(i + by, 0, photos.Count - 1);
-        (photos[i], photos[j]) = (photos[j], photos[i]);
-        Renumber(photos);
-        return await CommitAsync(ct) ?? EditorResult.Done($"Moved {photos[j].OriginalFileName} {(by < 0 ? "up" : "down")}.");
-    }
 
     public async Task<EditorResult> SetCoverAsync(int showId, int photoId, CancellationToken ct)
     {
@@ -100,22 +55,6 @@ public sealed class GalleryEditor(BackstageDbContext db, JobQueue queue, PublicC
         if (saved is not null) return saved;
         queue.Notify();
         return EditorResult.Done($"Processing {p.OriginalFileName} again.");
-    }
-
-    public async Task<EditorResult> BulkCreditAsync(int showId, IReadOnlyCollection<int> photoIds, string? credit, string? agency, Actor actor, CancellationToken ct)
-    {
-        if (photoIds.Count == 0) return EditorResult.Refused("Select the photos to credit first (tick \"Select\" on each).");
-        if (Clean(credit) is null && Clean(agency) is null) return EditorResult.Refused("Type the credit (or agency) to give the selected photos.");
-        var photos = (await LoadAsync(showId, ct)).Where(p => photoIds.Contains(p.Id)).ToList();
-        var now = clock.GetUtcNow();
-        foreach (var p in photos)
-        {
-            if (Clean(credit) is { } c) p.Credit = c;
-            if (Clean(agency) is { } a) p.Agency = a;
-        }
-        StudioLog.Record(db, actor, now, StudioActions.BulkCredit, "show", showId,
-            $"{photos.Count} photo(s): {string.Join(", ", photos.Select(p => p.OriginalFileName))}", $"credit \"{Clean(credit)}\" agency \"{Clean(agency)}\"");
-        return await CommitAsync(ct) ?? EditorResult.Done($"Credited {photos.Count} photos.");
     }
 
     /// <summary>Publishes the given photos if every one passes the gate; otherwise publishes none and names each failing photo and why.</summary>
@@ -162,6 +101,7 @@ public sealed class GalleryEditor(BackstageDbContext db, JobQueue queue, PublicC
             (p.PublishedAt, p.UnpublishedAt) = (null, now);
             StudioLog.Record(db, actor, now, StudioActions.PhotoUnpublish, "photo", p.Id, Name(gallery, p));
         }
+        await cdn.AddAsync(db, chosen.Select(p => p.Id).ToList(), [], "unpublish", ct); // saved with the unpublish
         return await CommitAsync(ct) ?? EditorResult.Done($"Unpublished {chosen.Count} photo(s): readers no longer see them.");
     }
 
@@ -212,7 +152,7 @@ public sealed class GalleryEditor(BackstageDbContext db, JobQueue queue, PublicC
         }
     }
 
-    private static void Renumber(List<Photo> photos)
+    internal static void Renumber(List<Photo> photos)
     {
         for (int k = 0; k < photos.Count; k++) photos[k].Position = k + 1;
     }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Backstage.Web.Cluster;
 using Backstage.Web.Data;
 using Backstage.Web.Storage;
 using Microsoft.AspNetCore.Authentication;
@@ -37,7 +38,7 @@ public static class MediaEndpoints
         bool expired = state is { Expired: true };
         var row = await db.Set<Rendition>().AsNoTracking()
             .Where(r => r.PhotoId == photoId && r.Spec == spec && r.Photo!.Status == PhotoStatus.Ready)
-            .Select(r => new { r.Id, r.Spec, r.Bytes, r.ContentType }).FirstOrDefaultAsync(ct);
+            .Select(r => new { r.Id, r.Spec, r.Bytes, r.ContentType, r.Photo!.ShowId }).FirstOrDefaultAsync(ct);
         if (row is null) return expired ? Gone(http, "licence expired") : Results.NotFound();
         bool isPublic = await visibility.PublicPhotos().AnyAsync(p => p.Id == photoId, ct);
         if (!isPublic)
@@ -51,6 +52,7 @@ public static class MediaEndpoints
         if (path is null) return Results.NotFound();
         http.Response.Headers.CacheControl = isPublic ? "public, max-age=31536000, immutable" : "private, no-store";
         http.Response.Headers.XContentTypeOptions = "nosniff";
+        SurrogateKeys.Add(http.Response, SurrogateKeys.Photo(photoId), SurrogateKeys.Show(row.ShowId)); // a CDN purges it by key
         var etag = new EntityTagHeaderValue($"\"{row.Id.ToString("x", CultureInfo.InvariantCulture)}-{row.Bytes.ToString("x", CultureInfo.InvariantCulture)}\"");
         return Results.File(path, row.ContentType, entityTag: etag, enableRangeProcessing: false);
     }

@@ -21,7 +21,10 @@ public static class RightsExpiry
     public const string JobKind = "licence-expiry";
 
     public static string Payload(int photoId, DateTimeOffset until) =>
-        FormattableString.Invariant($"{photoId}@{until.UtcTicks}");
+        FormattableString.Invariant($"{photoId}@{Microseconds(until)}");
+
+    /// <summary>The time as PostgreSQL keeps it (microseconds), so a job queued from an in-memory value matches the stored one.</summary>
+    public static long Microseconds(DateTimeOffset at) => at.UtcTicks / 10 * 10;
 
     public static (int PhotoId, long UntilTicks)? Parse(string payload)
     {
@@ -64,7 +67,7 @@ public sealed class RightsExpiryHandler(BackstageDbContext db, PublicCache cache
             await db.Database.SqlQuery<int>($"SELECT id AS \"Value\" FROM photos WHERE id = {photoId} FOR UPDATE").ToListAsync(ct);
             var p = await db.Set<Photo>().Include(x => x.Show).FirstOrDefaultAsync(x => x.Id == photoId, ct);
             // Deleted, or its "valid until" changed since (extended, cleared): this job is about a time that no longer holds.
-            if (p?.ValidUntil is not { } until || until.UtcTicks != ticks || until > time.Now) return false;
+            if (p?.ValidUntil is not { } until || RightsExpiry.Microseconds(until) != ticks || until > time.Now) return false;
             if (p.LicenceExpiredAt is null)
             {
                 p.LicenceExpiredAt = time.Now;

@@ -15,7 +15,7 @@ namespace Backstage.Web.Galleries;
 /// have passed, when <see cref="MediaSweeper"/> purges it. Restore renders the photo again from that original.
 /// </summary>
 public sealed class Takedown(BackstageDbContext db, IMediaStore store, JobQueue queue, PublicCache cache, TimeProvider clock,
-    MediaOptionsAccessor media, ILogger<Takedown> log)
+    MediaOptionsAccessor media, ICdnPurgeRequests cdn, ILogger<Takedown> log)
 {
     public static readonly (TakedownReason Reason, string Label)[] Reasons =
         [(TakedownReason.PhotographerRequest, "Photographer request"), (TakedownReason.ModelRequest, "Model request"),
@@ -49,6 +49,7 @@ public sealed class Takedown(BackstageDbContext db, IMediaStore store, JobQueue 
                 StudioLog.Record(db, actor, now, StudioActions.Takedown, "photo", p.Id, Describe(p), why);
             }
             var down = rows.Select(p => p.Id).ToList();
+            await cdn.AddAsync(db, down, [], "takedown", ct); // reads the rendition URLs, so before they are deleted
             await db.Set<Rendition>().Where(r => down.Contains(r.PhotoId)).ExecuteDeleteAsync(ct);
             await db.Set<Gallery>().Where(g => g.CoverPhotoId != null && down.Contains(g.CoverPhotoId.Value))
                 .ExecuteUpdateAsync(s => s.SetProperty(g => g.CoverPhotoId, (int?)null), ct);

@@ -33,6 +33,7 @@ public sealed class PublicPageCachePolicy(PublishSchedule schedule, IOptions<Bac
         context.AllowCacheStorage = cacheable;
         context.AllowLocking = true;
         context.Tags.Add(CacheTags.Public);
+        SurrogateKeys.Add(http.Response, SurrogateKeys.Pages); // every public page: a CDN purge by the "pages" key covers them all
         // Only the query keys a cached page reads: the home page's page number and the article's comment-on-photo.
         // Everything else (utm_*, fbclid, igshid… on every link from social apps) shares one entry instead of
         // making each visit a miss. A new query parameter on a cached page must be added here.

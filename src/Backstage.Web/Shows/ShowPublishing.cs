@@ -17,7 +17,7 @@ public sealed record ShowFields(string Designer, string Season, string City, Dat
 /// changes a show's state: publishing an article that embeds it does not (<see cref="PublishForArticleAsync"/> is the
 /// editor's explicit "Publish the show too").
 /// </summary>
-public sealed class ShowPublishing(BackstageDbContext db, JobQueue queue, PublicCache cache, SiteTime time)
+public sealed class ShowPublishing(BackstageDbContext db, JobQueue queue, PublicCache cache, SiteTime time, ICdnPurgeRequests cdn)
 {
     /// <summary>
     /// Saves the fields and applies the state the action chose (<paramref name="status"/>, <paramref name="publishAt"/>,
@@ -38,6 +38,7 @@ public sealed class ShowPublishing(BackstageDbContext db, JobQueue queue, Public
                     db.Entry(show).Property(s => s.Version).OriginalValue = fields.Version;
                 }
                 var log = new List<(string Action, string? Why)>();
+                bool backToDraft = id is not null && show.Status != ShowStatus.Draft && status == ShowStatus.Draft;
                 if (show.Status != status || show.PublishAt != publishAt)
                     log.Add((status switch { ShowStatus.Draft => StudioActions.Unpublish, ShowStatus.Scheduled => StudioActions.Schedule, _ => StudioActions.Publish },
                         status == ShowStatus.Scheduled ? $"goes live {time.Format(publishAt)} ({time.ZoneName})" : null));
@@ -49,6 +50,7 @@ public sealed class ShowPublishing(BackstageDbContext db, JobQueue queue, Public
                 await db.SaveChangesAsync(ct); // the log and the go-live job need a new show's id
                 foreach (var (action, why) in log) StudioLog.Record(db, actor, time.Now, action, "show", show.Id, show.Title, why);
                 await ShowLiveHandler.ScheduleAsync(db, queue, show, time.Now, ct);
+                if (backToDraft) await cdn.AddAsync(db, [], [show.Id], "show back to draft", ct); // the CDN forgets it with this commit
                 await db.SaveChangesAsync(ct);
                 return show;
             }, ct);

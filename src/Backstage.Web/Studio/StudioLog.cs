@@ -30,9 +30,9 @@ public static class StudioActions
     public const string Publish = "publish", Unpublish = "unpublish", Schedule = "schedule", Embargo = "embargo",
         WentLive = "went-live", PhotoPublish = "photo-publish", PhotoUnpublish = "photo-unpublish", Takedown = "takedown",
         Restore = "restore", Delete = "delete", BulkCredit = "bulk-credit",
-        Rights = "rights", ExtendLicence = "extend-licence", LicenceExpired = "licence-expired";
+        Rights = "rights", ExtendLicence = "extend-licence", LicenceExpired = "licence-expired", ApplyTemplate = "apply-template", PhotoMove = "photo-move";
     public static readonly string[] All = [Publish, Unpublish, Schedule, Embargo, WentLive, PhotoPublish, PhotoUnpublish, Takedown, Restore, Delete, BulkCredit,
-        Rights, ExtendLicence, LicenceExpired];
+        Rights, ExtendLicence, LicenceExpired, ApplyTemplate, PhotoMove];
 }
 
 public static class StudioLog

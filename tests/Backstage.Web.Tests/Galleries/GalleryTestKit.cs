@@ -108,35 +108,102 @@ internal static class GalleryTestKit
         return await client.GetDocumentAsync(GalleryUrl(showId));
     }
 
+    private static readonly string[] SheetFields = ["AltText", "Caption", "Credit", "Agency", "Decorative", "FocalX", "FocalY"];
+
+    /// <summary>The antiforgery token of the contact sheet's forms.</summary>
+    public static string Token(IHtmlDocument page) => (page.QuerySelector("#inspector-form input[name=__RequestVerificationToken]")
+        ?? page.QuerySelector("input[name=__RequestVerificationToken]"))!.GetAttribute("value")!;
+
     /// <summary>
-    /// The editing form's current fields (as a browser would send them) with overrides, posted to one button's handler:
-    /// "save", "publishAll", or "cover:12" (handler and photo id).
+    /// What the old one-form editor posted, on the contact sheet: the grid's photos as "Items[i].Field" (i = place in the
+    /// grid; Decorative only when set, like a checkbox), changed by <paramref name="edit"/>. Each photo whose fields
+    /// changed is saved by its own inspector POST (only those fields, with their original values); "Items[i].Selected"
+    /// becomes the selection, BulkCredit/BulkAgency a confirmed "Replace" credit template; then <paramref name="command"/>
+    /// runs: "save" (nothing more), "publishAll", "cover:12" (handler and photo id) or "move:12:-1" (a place up).
+    /// Returns the last response (the first refused one).
     /// </summary>
     public static async Task<HttpResponseMessage> PostEditorAsync(FormClient client, int showId, string command, Action<Dictionary<string, string>>? edit = null,
         string? filter = null)
     {
-        var page = await client.GetDocumentAsync(GalleryUrl(showId) + (filter is null ? "" : "?filter=" + filter));
-        var form = page.QuerySelector("form.gallery-editor")!;
+        var query = filter is null ? "" : "filter=" + filter;
+        var page = await client.GetDocumentAsync(GalleryUrl(showId) + (query == "" ? "" : "?" + query));
+        var token = Token(page);
+        var cells = page.QuerySelectorAll(".sheet-cell").ToList();
         var fields = new Dictionary<string, string>();
-        foreach (var el in form.QuerySelectorAll("input[name], textarea[name]"))
+        for (int i = 0; i < cells.Count; i++)
         {
-            var name = el.GetAttribute("name")!;
-            if (el is IHtmlInputElement input)
+            fields[$"Items[{i}].Id"] = cells[i].GetAttribute("data-id")!;
+            foreach (var f in SheetFields)
             {
-                if (input.Type is "checkbox" && !input.IsChecked) continue;
-                fields[name] = input.Value;
+                var v = cells[i].GetAttribute("data-" + f.ToLowerInvariant()) ?? "";
+                if (f == "Decorative") { if (v == "true") fields[$"Items[{i}].Decorative"] = "true"; }
+                else fields[$"Items[{i}].{f}"] = v;
             }
-            else if (el is IHtmlTextAreaElement ta) fields[name] = ta.Value;
         }
+        var before = new Dictionary<string, string>(fields);
         edit?.Invoke(fields);
+        var sep = query == "" ? "?" : "?" + query + "&";
+        HttpResponseMessage? last = null;
+        for (int i = 0; i < cells.Count; i++)
+        {
+            var id = before[$"Items[{i}].Id"];
+            if (fields.GetValueOrDefault($"Items[{i}].Id") != id) continue; // over-posting of ids is the server's business, not this shim's
+            var form = new List<KeyValuePair<string, string>> { new("__RequestVerificationToken", token) };
+            foreach (var f in SheetFields)
+            {
+                var k = $"Items[{i}].{f}";
+                string Val(Dictionary<string, string> d) => f == "Decorative" ? (d.GetValueOrDefault(k) == "true" ? "true" : "false") : d.GetValueOrDefault(k) ?? "";
+                if (Val(before) == Val(fields)) continue;
+                form.Add(new("Inspector." + f, Val(fields)));
+                form.Add(new("Inspector.Original" + f, Val(before)));
+            }
+            if (form.Count == 1) continue;
+            last = await client.Http.PostAsync(GalleryUrl(showId) + sep + "handler=savePhoto&photo=" + id, new FormUrlEncodedContent(form));
+            if (last.StatusCode != HttpStatusCode.Redirect) return last;
+        }
+        var selection = Enumerable.Range(0, cells.Count).Where(i => fields.GetValueOrDefault($"Items[{i}].Selected") == "true")
+            .Select(i => new KeyValuePair<string, string>("Selection", fields[$"Items[{i}].Id"])).ToList();
+        if (fields.ContainsKey("BulkCredit") || fields.ContainsKey("BulkAgency"))
+        {
+            var template = new List<KeyValuePair<string, string>>(selection) { new("__RequestVerificationToken", token), new("Template.Replace", "true") };
+            if (fields.TryGetValue("BulkCredit", out var c)) template.Add(new("Template.Credit", c));
+            if (fields.TryGetValue("BulkAgency", out var a)) template.Add(new("Template.Agency", a));
+            last = await client.Http.PostAsync(GalleryUrl(showId) + sep + "handler=applyTemplate", new FormUrlEncodedContent(template));
+            if (last.StatusCode == HttpStatusCode.OK && FormClient.Parse(await last.Content.ReadAsStringAsync())
+                    .QuerySelector("input[name='Template.ConfirmOverwrites']")?.GetAttribute("value") is { } confirm)
+                last = await client.Http.PostAsync(GalleryUrl(showId) + sep + "handler=applyTemplate",
+                    new FormUrlEncodedContent(template.Append(new("Template.ConfirmOverwrites", confirm))));
+            if (last.StatusCode != HttpStatusCode.Redirect) return last;
+        }
         var parts = command.Split(':');
-        var url = GalleryUrl(showId) + "?handler=" + parts[0] + (parts.Length > 1 ? "&photo=" + parts[1] : "") + (parts.Length > 2 ? "&by=" + parts[2] : "");
-        return await client.Http.PostAsync(url, new FormUrlEncodedContent(fields));
+        if (parts[0] is "save" or "creditSelected") return last ?? new HttpResponseMessage(HttpStatusCode.Redirect);
+        var url = GalleryUrl(showId) + sep + "handler=" + parts[0] + (parts.Length > 1 ? "&photo=" + parts[1] : "");
+        var body = new List<KeyValuePair<string, string>>(selection) { new("__RequestVerificationToken", token) };
+        if (parts[0] == "move")
+        {
+            var at = cells.FindIndex(c => c.GetAttribute("data-id") == parts[1]);
+            url = GalleryUrl(showId) + sep + "handler=moveTo&photo=" + parts[1];
+            body.Add(new("position", (int.Parse(cells[at].GetAttribute("data-n")!) + int.Parse(parts[2])).ToString()));
+        }
+        return await client.Http.PostAsync(url, new FormUrlEncodedContent(body));
+    }
+
+    /// <summary>Posts one inspector save: the given fields with their original values.</summary>
+    public static async Task<HttpResponseMessage> SavePhotoAsync(FormClient client, int showId, int photoId, IHtmlDocument page,
+        params (string Field, string? Original, string Value)[] fields)
+    {
+        var form = new List<KeyValuePair<string, string>> { new("__RequestVerificationToken", Token(page)) };
+        foreach (var (f, original, value) in fields)
+        {
+            form.Add(new("Inspector." + f, value));
+            form.Add(new("Inspector.Original" + f, original ?? ""));
+        }
+        return await client.Http.PostAsync(GalleryUrl(showId) + "?handler=savePhoto&photo=" + photoId, new FormUrlEncodedContent(form));
     }
 
     public static int IndexOf(IHtmlDocument page, int photoId)
     {
-        var ids = page.QuerySelectorAll("form.gallery-editor input[name$='.Id']").Select(e => int.Parse(e.GetAttribute("value")!)).ToList();
+        var ids = page.QuerySelectorAll(".sheet-cell").Select(e => int.Parse(e.GetAttribute("data-id")!)).ToList();
         return ids.IndexOf(photoId);
     }
 

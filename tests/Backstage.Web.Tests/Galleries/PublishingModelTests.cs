@@ -51,7 +51,7 @@ public sealed class PublishingModelTests(GalleryFactory factory) : IClassFixture
         page = await editor.GetDocumentAsync(GalleryUrl(show.Id));
         Assert.Equal("3 photos unpublished — 2 lack alt text", page.QuerySelector(".gallery-summary")!.TextContent.Trim());
         // The filter narrows the grid to the photos that still need alt text.
-        Assert.Equal(2, (await editor.GetDocumentAsync(GalleryUrl(show.Id) + "?filter=needs-alt")).QuerySelectorAll("li.photo-card").Length);
+        Assert.Equal(2, (await editor.GetDocumentAsync(GalleryUrl(show.Id) + "?filter=needs-alt")).QuerySelectorAll("li.sheet-cell").Length);
 
         // The rule, without HTTP: publishing all three is refused, naming photos 2 and 3 and nothing else.
         var refused = await factory.EditorAsync(e => e.PublishAsync(show.Id, photos.Select(p => p.Id).ToList(), DeskTestKit.Desk, default));

@@ -729,6 +729,43 @@ namespace Backstage.Web.Data.Migrations
                     b.ToTable("outgoing_emails", (string)null);
                 });
 
+            modelBuilder.Entity("Backstage.Web.Galleries.CodeReplacement", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("code");
+
+                    b.Property<int?>("ShowId")
+                        .HasColumnType("integer")
+                        .HasColumnName("show_id");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("text");
+
+                    b.HasKey("Id")
+                        .HasName("pk_code_replacements");
+
+                    b.HasIndex("ShowId", "Code")
+                        .IsUnique()
+                        .HasDatabaseName("ix_code_replacements_show_id_code");
+
+                    NpgsqlIndexBuilderExtensions.AreNullsDistinct(b.HasIndex("ShowId", "Code"), false);
+
+                    b.ToTable("code_replacements", (string)null);
+                });
+
             modelBuilder.Entity("Backstage.Web.Galleries.Gallery", b =>
                 {
                     b.Property<int>("ShowId")
@@ -2100,6 +2137,17 @@ namespace Backstage.Web.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_comment_reports_asp_net_users_reporter_id");
+                });
+
+            modelBuilder.Entity("Backstage.Web.Galleries.CodeReplacement", b =>
+                {
+                    b.HasOne("Backstage.Web.Shows.Show", "Show")
+                        .WithMany()
+                        .HasForeignKey("ShowId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_code_replacements_shows_show_id");
+
+                    b.Navigation("Show");
                 });
 
             modelBuilder.Entity("Backstage.Web.Galleries.Gallery", b =>

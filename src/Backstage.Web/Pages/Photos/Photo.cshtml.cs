@@ -43,6 +43,7 @@ public sealed class PhotoModel(BackstageDbContext db, PhotoCatalog catalog, Gall
         var i = photos.FindIndex(p => p.Position == n);
         if (i < 0) return NotFound();
         (Show, Photo, Index, Count) = (show, photos[i], i + 1, photos.Count);
+        Cluster.SurrogateKeys.Add(Response, Cluster.SurrogateKeys.Photo(Photo.Id), Cluster.SurrogateKeys.Show(show.Id)); // a CDN purges it by key
         PreviousPosition = i > 0 ? photos[i - 1].Position : null;
         NextPosition = i < photos.Count - 1 ? photos[i + 1].Position : null;
 

@@ -24,6 +24,7 @@ public sealed class ShowModel(BackstageDbContext db, IGalleryEmbedRenderer galle
         var show = await db.Shows.AsNoTracking().FirstOrDefaultAsync(s => s.Slug == slug, ct);
         if (show is null || !await photos.CanSeeAsync(show.Id, ct)) return NotFound();
         Show = show;
+        Cluster.SurrogateKeys.Add(Response, Cluster.SurrogateKeys.Show(show.Id)); // a CDN purges it by key
         GalleryHtml = (await galleries.RenderAsync([slug], ct)).GetValueOrDefault(slug, "");
         var visible = await photos.PhotosAsync(show.Id, ct);
         // Deny wins: a "No social" photo is never the og:image nor a JSON-LD image; the first photo that may be shared stands in.

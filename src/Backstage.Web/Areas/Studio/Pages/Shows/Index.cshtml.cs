@@ -14,10 +14,13 @@ public sealed class IndexModel(BackstageDbContext db, SiteTime time, TimeProvide
     public IReadOnlyList<Show> Shows { get; private set; } = [];
     public Dictionary<int, Counts> PhotoCounts { get; private set; } = [];
     public DateTimeOffset Now { get; private set; }
+    /// <summary>Shows in live coverage now (<see cref="LiveCoverage"/>): the list badges them "Live now".</summary>
+    public HashSet<int> LiveNow { get; private set; } = [];
 
     public async Task OnGetAsync(CancellationToken ct)
     {
         Now = clock.GetUtcNow();
+        LiveNow = (await LiveCoverage.NowAsync(db, Now, ct)).Select(l => l.Show.Id).ToHashSet();
         Shows = await db.Shows.AsNoTracking().OrderByDescending(s => s.Date).ThenBy(s => s.Designer).ToListAsync(ct);
         PhotoCounts = await db.Set<Photo>().GroupBy(p => p.ShowId).Select(g => new
         {

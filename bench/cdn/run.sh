@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Purge latency: from the studio's "Take down" POST to Debian's Varnish no longer serving the cached rendition,
+# p50/p99 over TAKEDOWNS takedowns (default 50). Runs the test fixture's setup (a Kestrel node with one job worker,
+# varnishd -F in front, Backstage:Cdn:Kind=Http) through tests/Backstage.Web.Tests/Cdn/PurgeLatencyBench.cs.
+#   bench/cdn/run.sh                 # 50 takedowns
+#   TAKEDOWNS=10 bench/cdn/run.sh    # a quick trial
+# Needs: .NET SDK, PostgreSQL server binaries, varnish (apt-get install varnish).
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+TAKEDOWNS="${TAKEDOWNS:-50}"
+machine() { echo "uptime: $(uptime)"; echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//') ($(nproc) cores)"; }
+echo "== before"; machine
+cd "$ROOT"
+BACKSTAGE_BENCH_TAKEDOWNS="$TAKEDOWNS" dotnet test tests/Backstage.Web.Tests -c Debug --filter "FullyQualifiedName~PurgeLatencyBench" \
+  --logger "console;verbosity=detailed" 2>&1 | tee /tmp/backstage-purge-bench.log | grep -E "PURGE-LATENCY|Passed|Failed" || true
+echo "== after"; machine
+grep -q "PURGE-LATENCY" /tmp/backstage-purge-bench.log
