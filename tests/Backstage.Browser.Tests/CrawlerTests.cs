@@ -114,8 +114,17 @@ public sealed partial class CrawlerTests(BrowserFixture app) : IClassFixture<Bro
                 .Select(v => $"{url} axe [{v.Impact}] {v.Id}: {v.Help} — {string.Join(" | ", v.Nodes.Take(2).Select(n => n.Html))}"));
 
             var here = new Uri(page.Url).PathAndQuery;
-            foreach (var link in await page.EvalOnSelectorAllAsync<string[]>("a[href]", "els => els.map(a => a.getAttribute('href'))"))
+            foreach (var link in await page.EvalOnSelectorAllAsync<string[]>("a[href]:not([download])", "els => els.map(a => a.getAttribute('href'))"))
                 Enqueue(link, here);
+            // Downloads (CSV, Photo Mechanic, data exports) are fetched with the page's cookies, not navigated to.
+            foreach (var link in await page.EvalOnSelectorAllAsync<string[]>("a[href][download]", "els => els.map(a => a.href)"))
+                if (seen.Add(new Uri(link).PathAndQuery))
+                {
+                    var download = await page.Context.APIRequest.GetAsync(link);
+                    if (download.Status != 200) problems.Add($"{new Uri(link).PathAndQuery} (download linked from {here}) answered {download.Status}");
+                    else if (!download.Headers.GetValueOrDefault("content-disposition", "").StartsWith("attachment", StringComparison.Ordinal))
+                        problems.Add($"{new Uri(link).PathAndQuery} (download linked from {here}) is not an attachment");
+                }
             // GET forms (search, filters) submitted with sample input in every empty text field.
             foreach (var formUrl in await page.EvalOnSelectorAllAsync<string[]>("form", """
                 forms => forms.filter(f => (f.getAttribute('method') || 'get').toLowerCase() === 'get').map(f => {

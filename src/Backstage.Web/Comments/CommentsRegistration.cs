@@ -13,9 +13,8 @@ public static class CommentsRegistration
         builder.Services.AddHostedService<TrashPurgeService>();
         // The mail that comments cause: reply notifications and the admins' daily moderation digest.
         builder.Services.AddScoped<ReplyNotifications>();
-        builder.Services.AddScoped<ModerationDigest>();
+        builder.Services.AddDailyJob<ModerationDigest>();
         builder.Services.AddScoped<IJobHandler, ReplyNotificationHandler>();
         builder.Services.AddScoped<IJobHandler, ModerationDigestHandler>();
-        builder.Services.AddHostedService<ModerationDigestScheduler>();
     }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Backstage.Web.Accounts;
 using Backstage.Web.Data;
 using Backstage.Web.Email;
@@ -8,39 +7,13 @@ using Microsoft.Extensions.Options;
 
 namespace Backstage.Web.Comments;
 
-/// <summary>
-/// The admins' daily moderation digest. One "moderation-digest" job per day (payload: the date), due at 08:00 site time.
-/// Every node makes sure tomorrow's job exists; an advisory lock around "exists? else insert" makes that one job however
-/// many nodes run, and the job queue runs it once.
-/// </summary>
+/// <summary>The admins' daily moderation digest: one "moderation-digest" job per day (see <see cref="DailyJob"/>).</summary>
 public sealed class ModerationDigest(BackstageDbContext db, JobQueue queue, TimeProvider clock, IOptions<BackstageOptions> site)
+    : DailyJob(db, queue, clock, site)
 {
     public const string JobKind = "moderation-digest";
-    private const int ScheduleLock = 42_101;
-    public static readonly TimeSpan SendAt = TimeSpan.FromHours(8);
-
-    /// <summary>Ensures the next digest (after <paramref name="sent"/>, the day just sent, if given) is queued; returns its date.</summary>
-    public async Task<DateOnly> EnsureScheduledAsync(DateOnly? sent = null, CancellationToken ct = default)
-    {
-        var zone = site.Value.TimeZone;
-        var local = TimeZoneInfo.ConvertTime(clock.GetUtcNow(), zone);
-        var day = DateOnly.FromDateTime(local.DateTime);
-        if (local.TimeOfDay >= SendAt) day = day.AddDays(1);
-        if (sent is { } done && day <= done) day = done.AddDays(1);
-        var payload = day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        var due = day.ToDateTime(TimeOnly.FromTimeSpan(SendAt));
-        var dueUtc = new DateTimeOffset(due, zone.GetUtcOffset(due)).ToUniversalTime();
-        await db.InTransactionAsync(async () =>
-        {
-            await db.Database.ExecuteSqlInterpolatedAsync($"SELECT pg_advisory_xact_lock({ScheduleLock})", ct);
-            if (!await db.Set<Job>().AnyAsync(j => j.Kind == JobKind && j.Payload == payload, ct))
-            {
-                queue.Enqueue(db, JobKind, payload).RunAfter = dueUtc;
-                await db.SaveChangesAsync(ct);
-            }
-        }, ct);
-        return day;
-    }
+    public override string Kind => JobKind;
+    protected override int ScheduleLock => 42_101;
 }
 
 public sealed class ModerationDigestHandler(BackstageDbContext db, Mailer mailer, Unsubscribe unsubscribe, ModerationDigest schedule) : IJobHandler
@@ -72,27 +45,8 @@ public sealed class ModerationDigestHandler(BackstageDbContext db, Mailer mailer
                     unsubscribe.Url(admin.Id, MailTopic.ModerationDigest), dedupKey: $"digest:{job.Payload}:{admin.Id}", ct: ct);
             }
         }
-        await schedule.EnsureScheduledAsync(DateOnly.ParseExact(job.Payload, "yyyy-MM-dd", CultureInfo.InvariantCulture), ct);
+        await schedule.EnsureScheduledAsync(DailyJob.DayOf(job), ct);
     }
 
     public Task OnFailureAsync(Job job, string error, bool final, CancellationToken ct) => Task.CompletedTask;
-}
-
-/// <summary>On every node: at start and every hour, make sure the next digest is queued (idempotent across nodes).</summary>
-internal sealed class ModerationDigestScheduler(IServiceScopeFactory scopes, ILogger<ModerationDigestScheduler> log) : BackgroundService
-{
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                await scope.ServiceProvider.GetRequiredService<ModerationDigest>().EnsureScheduledAsync(ct: stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { return; }
-            catch (Exception e) { log.LogWarning(e, "Could not schedule the moderation digest; trying again later"); }
-            try { await Task.Delay(TimeSpan.FromHours(1), stoppingToken); } catch (OperationCanceledException) { return; }
-        }
-    }
 }

@@ -33,8 +33,7 @@ public static class GalleriesRegistration
         s.AddScoped<PhotoRightsEditor>();
         s.AddScoped<IJobHandler, RightsExpiryHandler>();
         s.TryAddScoped<IPublicPhotoRemoval, NoPublicPhotoRemoval>(); // the CDN purger replaces it (Backstage:Cdn)
-        s.AddScoped<RightsDigest>();
+        s.AddDailyJob<RightsDigest>();
         s.AddScoped<IJobHandler, RightsDigestHandler>();
-        s.AddHostedService<RightsDigestScheduler>();
     }
 }

@@ -11,37 +11,14 @@ namespace Backstage.Web.Galleries;
 
 /// <summary>
 /// The editors' opt-in "expiring licences" email (account settings): what stops being usable in the next 7 days. One
-/// "rights-digest" job per day (payload: the date) due at 08:00 site time, made sure of by every node under an advisory
-/// lock (so one job however many nodes run); it goes out through the mail job, once per (day, editor).
+/// "rights-digest" job per day (see <see cref="DailyJob"/>); it goes out through the mail job, once per (day, editor).
 /// </summary>
 public sealed class RightsDigest(BackstageDbContext db, JobQueue queue, TimeProvider clock, IOptions<BackstageOptions> site)
+    : DailyJob(db, queue, clock, site)
 {
     public const string JobKind = "rights-digest";
-    private const int ScheduleLock = 42_119;
-    public static readonly TimeSpan SendAt = TimeSpan.FromHours(8);
-
-    /// <summary>Ensures the next digest (after <paramref name="sent"/>, the day just sent, if given) is queued; returns its date.</summary>
-    public async Task<DateOnly> EnsureScheduledAsync(DateOnly? sent = null, CancellationToken ct = default)
-    {
-        var zone = site.Value.TimeZone;
-        var local = TimeZoneInfo.ConvertTime(clock.GetUtcNow(), zone);
-        var day = DateOnly.FromDateTime(local.DateTime);
-        if (local.TimeOfDay >= SendAt) day = day.AddDays(1);
-        if (sent is { } done && day <= done) day = done.AddDays(1);
-        var payload = day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        var due = day.ToDateTime(TimeOnly.FromTimeSpan(SendAt));
-        var dueUtc = new DateTimeOffset(due, zone.GetUtcOffset(due)).ToUniversalTime();
-        await db.InTransactionAsync(async () =>
-        {
-            await db.Database.ExecuteSqlInterpolatedAsync($"SELECT pg_advisory_xact_lock({ScheduleLock})", ct);
-            if (!await db.Set<Job>().AnyAsync(j => j.Kind == JobKind && j.Payload == payload, ct))
-            {
-                queue.Enqueue(db, JobKind, payload).RunAfter = dueUtc;
-                await db.SaveChangesAsync(ct);
-            }
-        }, ct);
-        return day;
-    }
+    public override string Kind => JobKind;
+    protected override int ScheduleLock => 42_119;
 }
 
 public sealed class RightsDigestHandler(BackstageDbContext db, Mailer mailer, Unsubscribe unsubscribe, RightsDigest schedule, SiteTime time) : IJobHandler
@@ -77,29 +54,10 @@ public sealed class RightsDigestHandler(BackstageDbContext db, Mailer mailer, Un
                     unsubscribe.Url(editor.Id, MailTopic.RightsDigest), dedupKey: $"rights-digest:{job.Payload}:{editor.Id}", ct: ct);
             }
         }
-        await schedule.EnsureScheduledAsync(DateOnly.ParseExact(job.Payload, "yyyy-MM-dd", CultureInfo.InvariantCulture), ct);
+        await schedule.EnsureScheduledAsync(DailyJob.DayOf(job), ct);
     }
 
     public Task OnFailureAsync(Job job, string error, bool final, CancellationToken ct) => Task.CompletedTask;
-}
-
-/// <summary>On every node: at start and every hour, make sure the next rights digest is queued (idempotent across nodes).</summary>
-internal sealed class RightsDigestScheduler(IServiceScopeFactory scopes, ILogger<RightsDigestScheduler> log) : BackgroundService
-{
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                await scope.ServiceProvider.GetRequiredService<RightsDigest>().EnsureScheduledAsync(ct: stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { return; }
-            catch (Exception e) { log.LogWarning(e, "Could not schedule the rights digest; trying again later"); }
-            try { await Task.Delay(TimeSpan.FromHours(1), stoppingToken); } catch (OperationCanceledException) { return; }
-        }
-    }
 }
 
 /// <summary>The desk's questions about rights (the Rights page, the dashboard, the digest).</summary>

@@ -73,7 +73,7 @@ public static class ReaderMeta
         if (contentUrl is null) data.Remove("contentUrl");
         var handout = p.RightsCategory == Galleries.RightsCategory.Handout;
         if ((handout ? p.CreditLine : p.CreditName) is { } credit) data["creditText"] = credit;
-        if (!handout && !string.IsNullOrWhiteSpace(p.Credit)) data["creator"] = new Dictionary<string, object?> { ["@type"] = "Person", ["name"] = p.Credit.Trim() };
+        if (!handout && p.CreditName is { } creator) data["creator"] = new Dictionary<string, object?> { ["@type"] = "Person", ["name"] = creator };
         if (p.CopyrightNotice is { } notice) data["copyrightNotice"] = notice;
         if (p.WebStatement is { } license && Uri.TryCreate(license, UriKind.Absolute, out var u) && (u.Scheme == Uri.UriSchemeHttps || u.Scheme == Uri.UriSchemeHttp))
             data["license"] = license;

@@ -128,11 +128,11 @@ public sealed class GalleryPipelineTests(GalleryFactory factory) : IClassFixture
         var failed = Assert.Single(await factory.PhotosAsync(show.Id));
         Assert.Equal(PhotoStatus.Failed, failed.Status);
 
-        var page = await editor.GetDocumentAsync(GalleryUrl(show.Id));
-        var card = page.QuerySelector($"#photo-{photo.Id}")!;
-        Assert.Contains("Failed", card.QuerySelector(".photo-status")!.TextContent);
-        Assert.Contains("original of lost.jpg is missing", card.QuerySelector(".photo-error")!.TextContent);
-        Assert.NotNull(card.QuerySelector($"button[formaction*='handler=retry'][formaction*='photo={photo.Id}']"));
+        var page = await editor.GetDocumentAsync($"{GalleryUrl(show.Id)}?photo={photo.Id}");
+        Assert.Contains("Failed", page.QuerySelector($"#photo-{photo.Id} .b-failed")!.TextContent);
+        var inspector = page.QuerySelector("#inspector")!;
+        Assert.Contains("original of lost.jpg is missing", inspector.QuerySelector(".photo-error")!.TextContent);
+        Assert.NotNull(inspector.QuerySelector($"form[action*='handler=retry'][action*='photo={photo.Id}'] button"));
 
         await File.WriteAllBytesAsync(original, saved);
         Assert.Equal(HttpStatusCode.Redirect, (await PostEditorAsync(editor, show.Id, $"retry:{photo.Id}")).StatusCode);

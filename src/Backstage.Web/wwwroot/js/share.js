@@ -5,13 +5,13 @@
     const url = box.dataset.shareUrl, title = box.dataset.shareTitle;
     const native = box.querySelector('[data-share-native]');
     if (native && navigator.share) {
-      native.closest('li').hidden = false;
+      native.hidden = false;
       native.addEventListener('click', () => navigator.share({ title, url }).catch(() => {}));
     }
     const copy = box.querySelector('[data-share-copy]');
     if (copy && navigator.clipboard) {
       const status = box.querySelector('.share-status');
-      copy.closest('li').hidden = false;
+      copy.hidden = false;
       copy.addEventListener('click', async () => {
         try { await navigator.clipboard.writeText(url); status.textContent = 'Link copied.'; }
         catch { status.textContent = 'Could not copy: use the Link below.'; }
