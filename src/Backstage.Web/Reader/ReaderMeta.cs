@@ -56,9 +56,9 @@ public static class ReaderMeta
         {
             ["@type"] = "LiveBlogPosting", ["headline"] = $"{s.Title}, {s.Season}: live from backstage", ["url"] = url,
             ["publisher"] = JsonLd.Organization(), ["coverageStartTime"] = JsonLd.Date(s.LiveCoverageStartedAt!.Value),
-            ["coverageEndTime"] = s.LiveCoverageEndedAt is { } end ? JsonLd.Date(end) : null,
             ["about"] = gallery["about"],
         };
+        if (s.LiveCoverageEndedAt is { } end) live["coverageEndTime"] = JsonLd.Date(end);
         return new Dictionary<string, object?> { ["@context"] = "https://schema.org", ["@graph"] = new object[] { gallery, live } };
     }
 

@@ -1,4 +1,6 @@
 using System.IO.Compression;
+using System.Net.ServerSentEvents;
+using System.Text.Json;
 using Backstage.Web.Cluster;
 using Backstage.Web.Data;
 using Backstage.Web.Galleries;
@@ -91,8 +93,23 @@ public static class ReaderRegistration
             return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
         }
         http.Response.RegisterForDispose(place);
-        return TypedResults.ServerSentEvents(feed.StreamAsync(showId.Value, http.Request.Headers["Last-Event-ID"].FirstOrDefault(), ct));
+        // Written here rather than by TypedResults.ServerSentEvents, which sends the headers with the first event: a
+        // reader resuming with the state it has (Last-Event-ID) gets no event until the gallery changes, and must still
+        // see the stream open at once (a client waiting for headers would time out and reconnect in a loop).
+        http.Response.ContentType = "text/event-stream";
+        http.Features.GetRequiredFeature<IHttpResponseBodyFeature>().DisableBuffering();
+        await http.Response.StartAsync(ct);
+        await http.Response.Body.FlushAsync(ct);
+        try
+        {
+            await SseFormatter.WriteAsync(feed.StreamAsync(showId.Value, http.Request.Headers["Last-Event-ID"].FirstOrDefault(), ct), http.Response.Body,
+                (item, buffer) => { using var json = new Utf8JsonWriter(buffer); JsonSerializer.Serialize(json, item.Data, LiveJson); }, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested) { } // the reader left
+        return Results.Empty;
     }
+
+    private static readonly JsonSerializerOptions LiveJson = new(JsonSerializerDefaults.Web);
 
     /// <summary>Resolves the singleton policy from the request's services (it depends on the schedule and options).</summary>
     private sealed class LazyPolicy : IOutputCachePolicy

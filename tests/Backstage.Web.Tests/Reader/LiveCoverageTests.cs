@@ -233,7 +233,7 @@ public sealed class LiveCoverageTests(LiveFactory factory) : IClassFixture<LiveF
     {
         var show = await factory.CreateShowAsync("Balmain");
         var editor = await factory.ClientAsync(Roles.Editor);
-        var edit = $"/studio/shows/{show.Id}";
+        var edit = $"/studio/shows/edit/{show.Id}";
         var page = await editor.GetDocumentAsync(edit);
         var start = page.QuerySelectorAll("button").Single(b => b.TextContent.Trim() == "Start live coverage");
         Assert.Equal(HttpStatusCode.Redirect, (await editor.PostFormAsync(edit, [], start.GetAttribute("formaction"))).StatusCode);
