@@ -8,19 +8,15 @@ namespace Backstage.Web.Galleries;
 public sealed record LiveShow(Show Show, int Published, int ToCaption, int NeedAlt, int NeedCredit, int Unpublished);
 
 /// <summary>
-/// Which shows are "live now" for the studio's dashboard and shows list: live for readers, with a photo published in the
-/// last <see cref="Window"/>. (Until shows carry their own live-coverage switch; then that switch is the rule.)
+/// Which shows are "live now" for the studio's dashboard and shows list: those whose "Start live coverage" was pressed
+/// and not yet ended (<see cref="Show.InLiveCoverage"/>), the same switch that opens the readers' live stream.
 /// </summary>
 public static class LiveCoverage
 {
-    public static readonly TimeSpan Window = TimeSpan.FromHours(3);
-
-    public static async Task<List<LiveShow>> NowAsync(BackstageDbContext db, DateTimeOffset now, CancellationToken ct)
+    public static async Task<List<LiveShow>> NowAsync(BackstageDbContext db, CancellationToken ct)
     {
-        var since = now - Window;
-        var ids = await db.Set<Photo>().Where(p => p.TakenDownAt == null && p.PublishedAt > since).Select(p => p.ShowId).Distinct().ToListAsync(ct);
-        if (ids.Count == 0) return [];
-        var shows = (await db.Shows.AsNoTracking().Where(s => ids.Contains(s.Id)).ToListAsync(ct)).Where(s => s.IsLive(now)).ToList();
+        var shows = await db.Shows.AsNoTracking().Where(s => s.LiveCoverageStartedAt != null && s.LiveCoverageEndedAt == null).ToListAsync(ct);
+        if (shows.Count == 0) return [];
         var live = shows.Select(s => s.Id).ToList();
         var counts = await db.Set<Photo>().Where(p => live.Contains(p.ShowId) && p.TakenDownAt == null).GroupBy(p => p.ShowId).Select(g => new
         {
@@ -32,7 +28,7 @@ public static class LiveCoverage
             NeedCredit = g.Count(p => string.IsNullOrWhiteSpace(p.Credit)),
             Unpublished = g.Count(p => p.PublishedAt == null),
         }).ToDictionaryAsync(x => x.Key, ct);
-        return shows.Select(s => counts[s.Id] is var c ? new LiveShow(s, c.Published, c.ToCaption, c.NeedAlt, c.NeedCredit, c.Unpublished) : null!)
+        return shows.Select(s => counts.TryGetValue(s.Id, out var c) ? new LiveShow(s, c.Published, c.ToCaption, c.NeedAlt, c.NeedCredit, c.Unpublished) : new LiveShow(s, 0, 0, 0, 0, 0))
             .OrderByDescending(l => l.Published).ToList();
     }
 }

@@ -5,8 +5,10 @@ using System.Text;
 using System.Text.Json;
 using Backstage.Web.Accounts;
 using Backstage.Web.Galleries;
+using Backstage.Web.Shows;
 using Backstage.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using static Backstage.Web.Tests.Galleries.GalleryTestKit;
 
 namespace Backstage.Web.Tests.Galleries;
@@ -315,10 +317,13 @@ public sealed class ContactSheetTests(GalleryFactory factory) : IClassFixture<Ga
             foreach (var p in ps.Take(3)) p.PublishedAt = DateTimeOffset.UtcNow.AddMinutes(-5);
             ps[0].Caption = "Captioned";
             ps[3].AltText = null;
-            // A show whose photos were published long ago is not in live coverage.
-            await db.Set<Photo>().Where(p => p.ShowId == quiet.Id).ExecuteUpdateAsync(x => x.SetProperty(p => p.PublishedAt, DateTimeOffset.UtcNow.AddDays(-2)));
+            // Quietbrand published a photo minutes ago too, but its live coverage was ended: not live now.
+            await db.Set<Photo>().Where(p => p.ShowId == quiet.Id).ExecuteUpdateAsync(x => x.SetProperty(p => p.PublishedAt, DateTimeOffset.UtcNow.AddMinutes(-5)));
             await db.SaveChangesAsync();
         });
+        await factory.WithScopeAsync(sp => sp.GetRequiredService<ShowPublishing>().SetLiveCoverageAsync(show.Id, true, Actor.System, default));
+        await factory.WithScopeAsync(sp => sp.GetRequiredService<ShowPublishing>().SetLiveCoverageAsync(quiet.Id, true, Actor.System, default));
+        await factory.WithScopeAsync(sp => sp.GetRequiredService<ShowPublishing>().SetLiveCoverageAsync(quiet.Id, false, Actor.System, default));
         var dash = await editor.GetDocumentAsync("/studio");
         var live = dash.QuerySelectorAll(".live-now").Single(s => s.TextContent.Contains("Balenciaga"));
         Assert.Equal("At Balenciaga — live coverage, 3 published, 3 to caption", live.QuerySelector("strong a")!.TextContent.Trim());

@@ -25,7 +25,7 @@ public sealed class IndexModel(BackstageDbContext db, TimeProvider clock) : Page
         Scheduled = await db.Articles.CountAsync(a => a.Status != ArticleStatus.Draft && a.PublishAt > now, ct);
         Published = await db.Articles.Live(now).CountAsync(ct);
         Shows = await db.Shows.CountAsync(ct);
-        Live = await LiveCoverage.NowAsync(db, now, ct);
+        Live = await LiveCoverage.NowAsync(db, ct);
         ExpiringThisWeek = await db.Set<Galleries.Photo>().CountAsync(p => p.TakenDownAt == null && p.ValidUntil >= now && p.ValidUntil < now.AddDays(7), ct);
         Recent = await db.Articles.AsNoTracking().OrderByDescending(a => a.UpdatedAt).Take(8).ToListAsync(ct);
     }

@@ -20,7 +20,7 @@ public sealed class IndexModel(BackstageDbContext db, SiteTime time, TimeProvide
     public async Task OnGetAsync(CancellationToken ct)
     {
         Now = clock.GetUtcNow();
-        LiveNow = (await LiveCoverage.NowAsync(db, Now, ct)).Select(l => l.Show.Id).ToHashSet();
+        LiveNow = (await LiveCoverage.NowAsync(db, ct)).Select(l => l.Show.Id).ToHashSet();
         Shows = await db.Shows.AsNoTracking().OrderByDescending(s => s.Date).ThenBy(s => s.Designer).ToListAsync(ct);
         PhotoCounts = await db.Set<Photo>().GroupBy(p => p.ShowId).Select(g => new
         {
