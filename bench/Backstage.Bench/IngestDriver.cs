@@ -231,7 +231,8 @@ public static partial class IngestDriver
             }
             while (true)
             {
-                var done = await SendAsync(HttpMethod.Post, $"/studio/ingest/uploads/{id}/complete", null, null, HttpStatusCode.OK, HttpStatusCode.Conflict);
+                // 202 while the server checks and adds the file in its completion job ("Completing"): asked again until "Done"
+                var done = await SendAsync(HttpMethod.Post, $"/studio/ingest/uploads/{id}/complete", null, null, HttpStatusCode.OK, HttpStatusCode.Accepted, HttpStatusCode.Conflict);
                 if (done.TryGetProperty("state", out var state) && state.GetString() == "Done")
                 {
                     var line = done.GetProperty("results")[0];

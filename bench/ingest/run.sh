@@ -7,6 +7,8 @@
 #   bench/ingest/run.sh                    # 300 photos, both paths; rewrites the section in docs/benchmarks.md
 #   PHOTOS=20 WRITE_DOCS=0 bench/ingest/run.sh
 #   PATHS=resumable WRK_DURATION=60 bench/ingest/run.sh
+#   PHOTOS=40 PATHS=resumable PRIORITIES="Low Normal" BASELINE_PHOTOS=0 DEMO_PHOTOS=6 WRITE_DOCS=0 bench/ingest/run.sh
+#                                          # render threads at nice 19 vs normal priority, side by side in one run
 #
 # Needs: .NET SDK, PostgreSQL binaries (the app's embedded cluster, Development mode), wrk, curl, python3.
 # Photos: BENCH_PHOTOS (default /work/bench-photos/24mp), generated once (nice -n 19) when missing.
@@ -20,6 +22,9 @@ BENCH_PHOTOS="${BENCH_PHOTOS:-/work/bench-photos/24mp}"
 WRK_DURATION="${WRK_DURATION:-$(( PHOTOS * 3 / 5 > 20 ? PHOTOS * 3 / 5 : 20 ))}"   # seconds, idle and during the ingest
 PAUSE_MS="${PAUSE_MS:-100}"                                                       # per connection: -c2 → ≤ 20 req/s
 INGEST_TIMEOUT="${INGEST_TIMEOUT:-1800}"
+PRIORITIES="${PRIORITIES:-default}"       # Backstage:Jobs:RenderPriority per run (Normal, Low, Idle); "default": not set
+BASELINE_PHOTOS="${BASELINE_PHOTOS:-10}" # photos for the bare-pipeline baseline; 0 skips it
+DEMO_PHOTOS="${DEMO_PHOTOS:-36}"         # demo photos rendered first; fewer on a loaded machine (the rest is dropped)
 BENCH="$ROOT/bench/Backstage.Bench"
 export BENCH_PHOTOS PAUSE_MS
 
@@ -44,21 +49,19 @@ nice -n 19 "${DRIVER[@]}" photos --count "$PHOTOS" --dir "$BENCH_PHOTOS"
 bench_data_dir
 # The physical floor on this machine, same run: the bare libvips pipeline (no HTTP, no database) on the two job kinds'
 # rendition sets, 2 photos in parallel like the app's two render workers.
-echo "== baseline: the bare render pipeline, the Ready set and the rest, on 10 photos"
-"${DRIVER[@]}" --photos 10 --pipelines backstage-ready,backstage-later | tee "$BENCH_DATA/baseline.txt"
+machine() { echo "uptime: $(uptime)"; echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//') ($(nproc) cores)"; }
+echo "== before"; machine
+if (( BASELINE_PHOTOS > 0 )); then
+echo "== baseline: the bare render pipeline, the Ready set and the rest, on $BASELINE_PHOTOS photos"
+"${DRIVER[@]}" --photos "$BASELINE_PHOTOS" --pipelines backstage-ready,backstage-later | tee "$BENCH_DATA/baseline.txt"
+else : >"$BENCH_DATA/baseline.txt"; fi
 base_ready=$(awk '$1 == "backstage-ready" { print $4 }' "$BENCH_DATA/baseline.txt")
 base_later=$(awk '$1 == "backstage-later" { print $4 }' "$BENCH_DATA/baseline.txt")
 floor=$(awk -v c="$base_ready" -v n="$PHOTOS" -v k="$(nproc)" 'BEGIN { printf "%.0f", c * n / k }')
 
 bench_start_app "$BASE"
-bench_wait_demo_photos "$BASE" "$READY_TIMEOUT"
 # and their AVIF follow-ups, which would otherwise run (at background priority) inside the first measured ingest
-read -r _ _ _ pg_port pg_socket _ <<<"$(tr '\n' ' ' <"$BENCH_DATA/postgres/postmaster.pid")"
-for _ in $(seq 1 "$READY_TIMEOUT"); do
-  [[ "$(runuser -u postgres -- psql -h "$pg_socket" -p "$pg_port" -d backstage -Atc \
-    "select count(*) from jobs where kind like 'render-photo%' and state in ('Pending', 'Running')")" == 0 ]] && break
-  sleep 1
-done
+bench_settle_demo "$READY_TIMEOUT" "$DEMO_PHOTOS"
 bench_stop_app
 
 ticks=$(getconf CLK_TCK)
@@ -89,40 +92,45 @@ PY
 rows=()
 readers=()
 status=0
-for path in $PATHS; do
-  echo "== $path: fresh app process"
-  bench_start_app "$BASE"
+for path_prio in $(for p in $PATHS; do for q in $PRIORITIES; do echo "$p:$q"; done; done); do
+  path=${path_prio%%:*} prio=${path_prio#*:} tag=${path_prio/:/-}
+  prio_env=()
+  if [[ "$prio" != default ]]; then prio_env=(Backstage__Jobs__RenderPriority="$prio"); fi
+  label=$path; [[ "$prio" == default ]] || label="$path, RenderPriority=$prio"
+  echo "== $label: fresh app process ($(uptime))"
+  bench_start_app "$BASE" "${prio_env[@]}"
   curl -fs -o /dev/null "$BASE$ARTICLE"   # warm the output cache
   echo "== $path: article page idle, wrk -t1 -c2 -d${WRK_DURATION}s, ${PAUSE_MS} ms between requests per connection"
-  idle=$(wrk_run "idle-$path")
+  idle=$(wrk_run "idle-$tag")
 
   cpu0=$(app_cpu); mcpu0=$(machine_cpu)
-  : >"$BENCH_DATA/rss-$path.txt"
-  ( while kill -0 "$APP_PID" 2>/dev/null; do status_kb VmRSS >>"$BENCH_DATA/rss-$path.txt" || true; sleep 1; done ) &
+  : >"$BENCH_DATA/rss-$tag.txt"
+  ( while kill -0 "$APP_PID" 2>/dev/null; do status_kb VmRSS >>"$BENCH_DATA/rss-$tag.txt" || true; sleep 1; done ) &
   SAMPLER_PID=$!
   echo "== $path: ingest of $PHOTOS photos, with the article page under the same wrk for ${WRK_DURATION}s"
-  wrk_out="$BENCH_DATA/during-$path.line"
-  ( wrk_run "during-$path" >"$wrk_out" ) &
+  wrk_out="$BENCH_DATA/during-$tag.line"
+  ( wrk_run "during-$tag" >"$wrk_out" ) &
   wrk_pid=$!
   ingest_rc=0
   "${DRIVER[@]}" ingest --base "$BASE" --photos "$PHOTOS" --path "$path" --photos-dir "$BENCH_PHOTOS" --timeout "$INGEST_TIMEOUT" \
-    | tee "$BENCH_DATA/ingest-$path.txt" || ingest_rc=$?
+    | tee "$BENCH_DATA/ingest-$tag.txt" || ingest_rc=$?
   ! kill -0 "$wrk_pid" 2>/dev/null || echo "warning: wrk (${WRK_DURATION}s) outlasted the ingest; its figures include idle time — lower WRK_DURATION" >&2
   wait "$wrk_pid"
   during=$(cat "$wrk_out")
   cpu1=$(app_cpu); mcpu1=$(machine_cpu)
   hwm=$(status_kb VmHWM)
   kill "$SAMPLER_PID" 2>/dev/null || true; SAMPLER_PID=""
-  rss_max=$(sort -n "$BENCH_DATA/rss-$path.txt" | tail -1)
+  rss_max=$(sort -n "$BENCH_DATA/rss-$tag.txt" | tail -1)
   bench_stop_app
   (( ingest_rc == 0 )) || { echo "ingest over $path FAILED (exit $ingest_rc)" >&2; status=1; }
 
-  result=$(sed -n 's/^RESULT //p' "$BENCH_DATA/ingest-$path.txt")
+  result=$(sed -n 's/^RESULT //p' "$BENCH_DATA/ingest-$tag.txt")
   [[ -n "$result" ]] || { echo "no result from the $path ingest" >&2; status=1; continue; }
-  rows+=("$(python3 - "$result" "$hwm" "$rss_max" "$cpu0" "$cpu1" "$mcpu0" "$mcpu1" <<'PY'
+  rows+=("$(python3 - "$result" "$label" "$hwm" "$rss_max" "$cpu0" "$cpu1" "$mcpu0" "$mcpu1" <<'PY'
 import json, sys
 r = json.loads(sys.argv[1])
-hwm, rss, c0, c1, m0, m1 = (float(x) for x in sys.argv[2:])
+r['Path'] = sys.argv[2]
+hwm, rss, c0, c1, m0, m1 = (float(x) for x in sys.argv[3:])
 n = max(1, r["Photos"])
 f = lambda v, p=1: "n/a" if v != v else f"{v:.{p}f}"
 print(f"| {r['Path']} | {r['Photos']} | {r['Bytes'] / 1e6:.0f} | {f(r['UploadSeconds'])} | {f(r['FirstReadySeconds'])} | "
@@ -131,8 +139,10 @@ print(f"| {r['Path']} | {r['Photos']} | {r['Bytes'] / 1e6:.0f} | {f(r['UploadSec
 PY
 )")
   readers+=("$(read -r _ p50 p99 mx reqs errs <<<"$idle"; read -r _ dp50 dp99 dmx dreqs derrs <<<"$during"
-    echo "| $path | $p50 | $p99 | $mx | $reqs | $errs | $dp50 | $dp99 | $dmx | $dreqs | $derrs |")")
+    echo "| $label | $p50 | $p99 | $mx | $reqs | $errs | $dp50 | $dp99 | $dmx | $dreqs | $derrs |")")
+  echo "   $label: $(uptime)"
 done
+echo "== after"; machine
 
 table="| Path | Photos | MB sent | Uploads done (s) | First ready (s) | All ready (s) | Every rendition (s) | Photos/min | App peak RSS (MB) | Max sampled RSS (MB) | App CPU-s/photo | Machine CPU-s/photo | Failed |
 |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
