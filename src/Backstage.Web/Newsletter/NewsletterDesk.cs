@@ -4,6 +4,7 @@ using Backstage.Web.Accounts;
 using Backstage.Web.Articles;
 using Backstage.Web.Data;
 using Backstage.Web.Jobs;
+using Backstage.Web.Studio;
 using Microsoft.EntityFrameworkCore;
 
 namespace Backstage.Web.Newsletter;
@@ -125,7 +126,7 @@ public sealed class NewsletterDesk(BackstageDbContext db, IssueMessages messages
     }
 
     /// <summary>Send now (<paramref name="at"/> null) or at a time: Scheduled, and a send job due then.</summary>
-    public async Task<DeskOutcome> SendAsync(long id, DateTimeOffset? at, CancellationToken ct)
+    public async Task<DeskOutcome> SendAsync(long id, DateTimeOffset? at, Actor actor, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         if (at is { } t && t <= now) return DeskOutcome.Fail("Send at: that time is in the past. Choose a later time, or press Send.", "Input.ScheduleAtLocal");
@@ -140,6 +141,8 @@ public sealed class NewsletterDesk(BackstageDbContext db, IssueMessages messages
             var job = queue.Enqueue(db, NewsletterSendHandler.JobKind, id.ToString(CultureInfo.InvariantCulture));
             job.RunAfter = when;
             job.MaxAttempts = Math.Max(job.MaxAttempts, NewsletterSendHandler.MaxJobAttempts);
+            await LogAsync(actor, now, at is null ? StudioActions.NewsletterSend : StudioActions.NewsletterSchedule, id,
+                at is null ? null : "for " + when.ToString("u", CultureInfo.InvariantCulture), ct);
             await db.SaveChangesAsync(ct);
             return new DeskOutcome(true, id, at is null ? "Sending: the first batch goes out now." : "Scheduled.");
         }, ct);
@@ -148,12 +151,24 @@ public sealed class NewsletterDesk(BackstageDbContext db, IssueMessages messages
     }
 
     /// <summary>A scheduled issue that has not started goes back to draft (its job then finds nothing to do).</summary>
-    public async Task<DeskOutcome> UnscheduleAsync(long id, CancellationToken ct) =>
-        await db.Set<NewsletterIssue>().Where(i => i.Id == id && i.State == NewsletterIssueState.Scheduled)
-            .ExecuteUpdateAsync(u => u.SetProperty(i => i.State, NewsletterIssueState.Draft).SetProperty(i => i.ScheduledFor, (DateTimeOffset?)null)
-                .SetProperty(i => i.UpdatedAt, clock.GetUtcNow()), ct) == 1
-            ? new DeskOutcome(true, id, "Back to draft: it will not be sent.")
-            : DeskOutcome.Fail("Only a scheduled issue that has not started can go back to draft.");
+    public async Task<DeskOutcome> UnscheduleAsync(long id, Actor actor, CancellationToken ct) => await db.InTransactionAsync(async () =>
+    {
+        var now = clock.GetUtcNow();
+        if (await db.Set<NewsletterIssue>().Where(i => i.Id == id && i.State == NewsletterIssueState.Scheduled)
+                .ExecuteUpdateAsync(u => u.SetProperty(i => i.State, NewsletterIssueState.Draft).SetProperty(i => i.ScheduledFor, (DateTimeOffset?)null)
+                    .SetProperty(i => i.UpdatedAt, now), ct) != 1)
+            return DeskOutcome.Fail("Only a scheduled issue that has not started can go back to draft.");
+        await LogAsync(actor, now, StudioActions.NewsletterUnschedule, id, null, ct);
+        await db.SaveChangesAsync(ct);
+        return new DeskOutcome(true, id, "Back to draft: it will not be sent.");
+    }, ct);
+
+    /// <summary>The studio log entry for a send, schedule or unschedule, committed with it.</summary>
+    private async Task LogAsync(Actor actor, DateTimeOffset now, string action, long id, string? why, CancellationToken ct)
+    {
+        var subject = await db.Set<NewsletterIssue>().Where(i => i.Id == id).Select(i => i.Subject).SingleAsync(ct);
+        StudioLog.Record(db, actor, now, action, "newsletter", checked((int)id), "Newsletter: " + subject, why);
+    }
 
     /// <summary>Every issue, newest first, with its delivery counts and the subscribers it reached who unsubscribed since.</summary>
     public async Task<List<IssueSummary>> SummariesAsync(CancellationToken ct)

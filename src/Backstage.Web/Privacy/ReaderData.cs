@@ -66,7 +66,7 @@ public sealed class ReaderData(BackstageDbContext db, UserManager<AppUser> users
                 Note = "Rows kept for sign-in and mail throttles, as stored: the key is a keyed hash of your address, never the address itself.",
                 Throttles = await ThrottleRowsAsync(email, ct), SignInLinks = signInLinks,
             },
-            ["notification-settings.json"] = new { EmailMeWhenSomeoneReplies = user.NotifyReplies, DailyModerationDigest = user.ModerationDigest },
+            ["notification-settings.json"] = new { EmailMeWhenSomeoneReplies = user.NotifyReplies, DailyModerationDigest = user.ModerationDigest, ExpiringLicencesDigest = user.RightsDigest },
         };
         if (by is not null) await LogAsync(by, Exported, userId, "data exported by an admin", ct);
         return Zip(files);
@@ -126,7 +126,7 @@ public sealed class ReaderData(BackstageDbContext db, UserManager<AppUser> users
                 .SetProperty(x => x.AccessFailedCount, 0)
                 // A new stamp ends every session on every node at its next request.
                 .SetProperty(x => x.SecurityStamp, Guid.NewGuid().ToString("N")).SetProperty(x => x.ConcurrencyStamp, Guid.NewGuid().ToString())
-                .SetProperty(x => x.DisplayName, FormerReader).SetProperty(x => x.NotifyReplies, false).SetProperty(x => x.ModerationDigest, false), ct);
+                .SetProperty(x => x.DisplayName, FormerReader).SetProperty(x => x.NotifyReplies, false).SetProperty(x => x.ModerationDigest, false).SetProperty(x => x.RightsDigest, false), ct);
             var self = by.Id == userId;
             db.Add(new CommentAuditEntry
             {

@@ -17,7 +17,7 @@ public sealed class StudioAuditEntry
     public string Actor { get; set; } = "";
     /// <summary>One of <see cref="StudioActions.All"/>.</summary>
     public string Action { get; set; } = "";
-    /// <summary>"article", "show" or "photo".</summary>
+    /// <summary>"article", "show", "photo" or "newsletter" (an issue).</summary>
     public string SubjectKind { get; set; } = "";
     public int SubjectId { get; set; }
     /// <summary>What, in words: "At Dior, photo 3 (IMG_0412.jpg)".</summary>
@@ -31,9 +31,11 @@ public static class StudioActions
         WentLive = "went-live", PhotoPublish = "photo-publish", PhotoUnpublish = "photo-unpublish", Takedown = "takedown",
         Restore = "restore", Delete = "delete", BulkCredit = "bulk-credit",
         Rights = "rights", ExtendLicence = "extend-licence", LicenceExpired = "licence-expired", ApplyTemplate = "apply-template", PhotoMove = "photo-move",
-        LiveCoverageStart = "live-coverage-start", LiveCoverageEnd = "live-coverage-end";
+        LiveCoverageStart = "live-coverage-start", LiveCoverageEnd = "live-coverage-end",
+        NewsletterSend = "newsletter-send", NewsletterSchedule = "newsletter-schedule", NewsletterUnschedule = "newsletter-unschedule";
     public static readonly string[] All = [Publish, Unpublish, Schedule, Embargo, WentLive, PhotoPublish, PhotoUnpublish, Takedown, Restore, Delete, BulkCredit,
-        Rights, ExtendLicence, LicenceExpired, ApplyTemplate, PhotoMove, LiveCoverageStart, LiveCoverageEnd];
+        Rights, ExtendLicence, LicenceExpired, ApplyTemplate, PhotoMove, LiveCoverageStart, LiveCoverageEnd,
+        NewsletterSend, NewsletterSchedule, NewsletterUnschedule];
 }
 
 public static class StudioLog

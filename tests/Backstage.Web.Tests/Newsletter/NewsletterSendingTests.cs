@@ -5,6 +5,7 @@ using Backstage.Web.Accounts;
 using Backstage.Web.Galleries;
 using Backstage.Web.Jobs;
 using Backstage.Web.Newsletter;
+using Backstage.Web.Studio;
 using Backstage.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -79,6 +80,9 @@ public sealed class NewsletterSendingTests(NewsletterFactory factory) : IClassFi
         var send = await PressAsync(editor, issueUrl, "Send", ("Input.Subject", subject), ("Input.Intro", "The **night before**: see [all shows](/shows)."),
             ("Input.ShowIds", show.Id.ToString()), ("Input.ListIds", list.ToString()));
         Assert.Equal(HttpStatusCode.Redirect, send.StatusCode);
+        var logged = await factory.WithDbAsync(db => db.Set<StudioAuditEntry>().AsNoTracking().SingleAsync(e => e.SubjectKind == "newsletter" && e.What == "Newsletter: " + subject));
+        Assert.Equal(StudioActions.NewsletterSend, logged.Action);
+        Assert.Equal(editor.Email, logged.Actor);
         await factory.RunSendsAsync();
 
         var messages = (await factory.Mail!.MessagesAsync(subject)).Where(m => !m.Subject.StartsWith("[Test]")).ToList();
@@ -263,7 +267,7 @@ public sealed class NewsletterSendingTests(NewsletterFactory factory) : IClassFi
         var desk = sp.GetRequiredService<NewsletterDesk>();
         var saved = await desk.SaveAsync(null, new IssueFields(subject, "", [], [showId], [list], 0), Actor.System, default);
         Assert.True(saved.Ok, saved.Message);
-        var sent = await desk.SendAsync(saved.Id!.Value, null, default);
+        var sent = await desk.SendAsync(saved.Id!.Value, null, Actor.System, default);
         Assert.True(sent.Ok, sent.Message);
         return saved.Id!.Value;
     });

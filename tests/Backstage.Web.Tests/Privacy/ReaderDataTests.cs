@@ -115,6 +115,7 @@ public sealed class ReaderDataTests(PrivacyFactory factory) : IClassFixture<Priv
         Assert.All(throttles, t => Assert.DoesNotContain(reader.Email!, t.GetProperty("key").GetString()!, StringComparison.OrdinalIgnoreCase));
         Assert.StartsWith("signin-account:", throttles[0].GetProperty("key").GetString());
         Assert.False(files["notification-settings.json"].GetProperty("email_me_when_someone_replies").GetBoolean());
+        Assert.False(files["notification-settings.json"].GetProperty("expiring_licences_digest").GetBoolean());
     }
 
     [Fact]

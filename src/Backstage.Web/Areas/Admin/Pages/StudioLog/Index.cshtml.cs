@@ -10,7 +10,7 @@ namespace Backstage.Web.Areas.Admin.Pages.StudioLog;
 public sealed class IndexModel(BackstageDbContext db) : PageModel
 {
     public const int PageSize = 100;
-    public static readonly string[] Kinds = ["article", "show", "photo"];
+    public static readonly string[] Kinds = ["article", "show", "photo", "newsletter"];
 
     [BindProperty(SupportsGet = true)] public string? Action { get; set; }
     [BindProperty(SupportsGet = true)] public string? Kind { get; set; }

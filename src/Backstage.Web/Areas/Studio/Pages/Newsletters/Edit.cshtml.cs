@@ -74,18 +74,18 @@ public sealed class EditModel(BackstageDbContext db, NewsletterDesk desk, IssueM
         return user?.Email is { } email ? await desk.SendTestAsync(saved, email, ct) : DeskOutcome.Fail("Your account has no email address to send the test to.");
     }, ct);
 
-    public Task<IActionResult> OnPostSendAsync(long? id, CancellationToken ct) => SaveThenAsync(id, async saved => await desk.SendAsync(saved, null, ct), ct);
+    public Task<IActionResult> OnPostSendAsync(long? id, CancellationToken ct) => SaveThenAsync(id, async saved => await desk.SendAsync(saved, null, Actor.From(User), ct), ct);
 
     public Task<IActionResult> OnPostScheduleAsync(long? id, CancellationToken ct)
     {
         if (Input.ScheduleAtLocal is null)
             ModelState.AddModelError("Input.ScheduleAtLocal", $"Send at: choose the date and time ({time.ZoneName}) the issue should go out.");
-        return SaveThenAsync(id, async saved => await desk.SendAsync(saved, time.ToUtc(Input.ScheduleAtLocal!.Value), ct), ct);
+        return SaveThenAsync(id, async saved => await desk.SendAsync(saved, time.ToUtc(Input.ScheduleAtLocal!.Value), Actor.From(User), ct), ct);
     }
 
     public async Task<IActionResult> OnPostUnscheduleAsync(long id, CancellationToken ct)
     {
-        var outcome = await desk.UnscheduleAsync(id, ct);
+        var outcome = await desk.UnscheduleAsync(id, Actor.From(User), ct);
         TempData["Flash"] = outcome.Message;
         return RedirectToPage("", new { id });
     }
