@@ -7,7 +7,7 @@ namespace Backstage.Browser.Tests;
 /// The real app on a real Kestrel socket (127.0.0.1, free port) with its own database, and Debian's Chromium
 /// driven by Playwright. Playwright's own browser download cannot work here, so the executable is set in code.
 /// </summary>
-public sealed class BrowserFixture : BackstageFactory
+public class BrowserFixture : BackstageFactory
 {
     public IPlaywright Playwright { get; private set; } = null!;
     public IBrowser Browser { get; private set; } = null!;
@@ -108,7 +108,7 @@ public sealed class BrowserFixture : BackstageFactory
     }
 
     /// <summary>The screenshots the README shows; each run regenerates them in docs/img.</summary>
-    private static readonly HashSet<string> ReadmeShots = ["reader-show-phone", "gallery-studio", "moderation-queue", "live-show-phone"];
+    private static readonly HashSet<string> ReadmeShots = ["reader-show-phone", "live-show-phone", "gallery-studio", "moderation-queue", "newsletter-preview"];
 
     /// <summary>
     /// Saves a screenshot under TestResults/screenshots for people to look at (not an assertion); the README's own

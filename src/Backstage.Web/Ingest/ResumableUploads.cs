@@ -175,6 +175,46 @@ public sealed class ResumableUploads(BackstageDbContext db, IngestService ingest
     }
 
     /// <summary>
+    /// A whole file that arrived in one request (the no-JavaScript form's ZIP): stored as the upload's only chunk and
+    /// handed to the same completion job as a resumable upload, so unpacking a camera card never runs inside the
+    /// request (a proxy's read timeout would cut it half-way). The row is Completing and the job queued in one
+    /// transaction; the form's page then follows the upload by its id (<see cref="StatusAsync"/>).
+    /// </summary>
+    public async Task<(Guid? Id, IngestLine? Refusal)> QueueWholeFileAsync(int showId, string fileName, Stream content, UploadExtras extras,
+        IngestOrder order, string userId, CancellationToken ct)
+    {
+        var name = PhotoUploads.DisplayName(fileName);
+        var path = ScratchFile(Guid.Empty, "form");
+        try
+        {
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            long size = await CopyLimitedAsync(content, path, options.Value.MaxArchiveBytes, ct, hash);
+            if (size < 0) return (null, new(name, LineKind.Refused, $"{name}: larger than {Sizes.Human(options.Value.MaxArchiveBytes)}"));
+            var sha = Convert.ToHexStringLower(hash.GetHashAndReset());
+            if (size == 0) return (null, new(name, LineKind.Refused, $"{name}: the file is empty"));
+            var now = clock.GetUtcNow();
+            var upload = new ResumableUpload
+            {
+                Id = Guid.NewGuid(), ShowId = showId, FileName = name, Size = size, Offset = size, Sha256 = sha, IsArchive = true, SidecarXmp = extras.SidecarXmp,
+                BatchId = extras.BatchId, Order = order, State = UploadState.Completing, CreatedBy = userId, CreatedAt = now, UpdatedAt = now,
+            };
+            await store.PutFileAsync(MediaKeys.IngestChunk(upload.Id, 0), path, "application/octet-stream", ct);
+            await db.InTransactionAsync(async () =>
+            {
+                db.Add(upload);
+                queue.Enqueue(db, CompleteUploadHandler.KindName, upload.Id.ToString());
+                await db.SaveChangesAsync(ct);
+            }, ct);
+            queue.Notify();
+            return (upload.Id, null);
+        }
+        finally
+        {
+            TryDelete(path);
+        }
+    }
+
+    /// <summary>
     /// The completion job (<see cref="CompleteUploadHandler"/>): assembles the chunks, checks size and SHA-256, hands
     /// the file to <see cref="IngestService"/>, then marks the upload Done (or Failed) and deletes its chunks. That last
     /// write is fenced: it happens only in a transaction where this run still holds the job's lease
@@ -329,8 +369,8 @@ public sealed class ResumableUploads(BackstageDbContext db, IngestService ingest
     private static IReadOnlyList<IngestLine>? Results(ResumableUpload u) =>
         u.ResultJson is null ? null : JsonSerializer.Deserialize<List<IngestLine>>(u.ResultJson, Json);
 
-    /// <summary>Streams at most <paramref name="limit"/> bytes to <paramref name="path"/>; -1 when the body has more.</summary>
-    private static async Task<long> CopyLimitedAsync(Stream body, string path, long limit, CancellationToken ct)
+    /// <summary>Streams at most <paramref name="limit"/> bytes to <paramref name="path"/> (into <paramref name="hash"/> too, if given); -1 when the body has more.</summary>
+    private static async Task<long> CopyLimitedAsync(Stream body, string path, long limit, CancellationToken ct, IncrementalHash? hash = null)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(128 * 1024);
         try
@@ -342,6 +382,7 @@ public sealed class ResumableUploads(BackstageDbContext db, IngestService ingest
             {
                 total += read;
                 if (total > limit) return -1;
+                hash?.AppendData(buffer, 0, read);
                 await fs.WriteAsync(buffer.AsMemory(0, read), ct);
             }
             return total;
@@ -371,3 +412,4 @@ public sealed class CompleteUploadHandler(ResumableUploads uploads) : IJobHandle
         if (final) await uploads.GiveUpAsync(Guid.Parse(job.Payload), error, ct);
     }
 }
+

@@ -199,7 +199,7 @@ public sealed class IngestTests(IngestFactory factory) : IClassFixture<IngestFac
     }
 
     [Fact]
-    public async Task The_no_JavaScript_form_takes_photos_a_ZIP_and_a_sidecar_in_one_post()
+    public async Task The_no_JavaScript_form_takes_photos_a_sidecar_and_a_ZIP_it_unpacks_off_the_request()
     {
         var (_, form, showId) = await StartAsync();
         var page = await form.GetDocumentAsync(ProtocolClient.UploadPage(showId));
@@ -211,10 +211,20 @@ public sealed class IngestTests(IngestFactory factory) : IClassFixture<IngestFac
         Add("a-looks.zip", Zip(E("a-look-1.jpg", Shot(22, "2026:03:03 21:00:00")), E("readme.pdf", [1])));
         var response = await form.Http.PostAsync(ProtocolClient.UploadPage(showId) + "?handler=upload", content);
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var location = response.Headers.Location!.OriginalString;
+        Assert.Contains("unpacking=", location);
 
-        var after = await form.GetDocumentAsync(ProtocolClient.UploadPage(showId));
+        // The ZIP is not unpacked inside the request: the completion job does it, and the page says so and refreshes.
+        var waiting = await form.GetDocumentAsync(location);
+        Assert.Contains(waiting.QuerySelectorAll(".upload-results li"), li => li.TextContent.Trim().StartsWith("a-looks.zip: received; unpacking it in the background"));
+        Assert.Contains(waiting.QuerySelectorAll(".upload-results li.ok"), li => li.TextContent.Trim().StartsWith("b-look.jpg: uploaded"));
+        Assert.Equal("5", waiting.QuerySelector("meta[http-equiv=refresh]")?.GetAttribute("content"));
+        Assert.Equal(["b-look.jpg"], (await factory.PhotosAsync(showId)).Select(p => p.OriginalFileName));
+        await factory.DrainKindAsync(Backstage.Web.Ingest.CompleteUploadHandler.KindName);
+
+        var after = await form.GetDocumentAsync(location);
+        Assert.Null(after.QuerySelector("meta[http-equiv=refresh]"));
         var results = after.QuerySelectorAll(".upload-results li").Select(li => (li.ClassName, li.TextContent.Trim())).ToList();
-        Assert.Contains(results, r => r.ClassName == "ok" && r.Item2.StartsWith("b-look.jpg: uploaded"));
         Assert.Contains(results, r => r.ClassName == "ok" && r.Item2.StartsWith("a-look-1.jpg: uploaded"));
         Assert.Contains(results, r => r.ClassName == "skipped" && r.Item2.StartsWith("readme.pdf: skipped"));
         var photos = await factory.PhotosAsync(showId);

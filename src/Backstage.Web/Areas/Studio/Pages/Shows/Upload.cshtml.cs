@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Claims;
 using Backstage.Media;
 using Backstage.Web.Cluster;
 using Backstage.Web.Data;
@@ -19,7 +20,7 @@ namespace Backstage.Web.Areas.Studio.Pages.Shows;
 /// times, visually identical photos; applies a credit preset to a selection; re-orders the latest batch.
 /// </summary>
 [UploadLimits]
-public sealed class UploadModel(BackstageDbContext db, IngestService ingest, IOptions<IngestOptions> options, MediaOptionsAccessor media,
+public sealed class UploadModel(BackstageDbContext db, IngestService ingest, ResumableUploads resumable, IOptions<IngestOptions> options, MediaOptionsAccessor media,
     PublicCache cache, PhotoRightsEditor rights) : PageModel
 {
     public Show Show { get; private set; } = null!;
@@ -27,6 +28,8 @@ public sealed class UploadModel(BackstageDbContext db, IngestService ingest, IOp
     public List<CreditPreset> Presets { get; private set; } = [];
     public IReadOnlyList<IngestLine> Results { get; private set; } = [];
     public Guid? LatestBatch { get; private set; }
+    /// <summary>ZIPs the form handed to the completion job (<c>?unpacking=</c>): still unpacking while any is; the page then refreshes itself.</summary>
+    public bool Unpacking { get; private set; }
     public IngestOptions Ingest => options.Value;
     public long MaxFileBytes => media.Options.MaxFileBytes;
 
@@ -65,11 +68,23 @@ public sealed class UploadModel(BackstageDbContext db, IngestService ingest, IOp
         return true;
     }
 
-    public async Task<IActionResult> OnGetAsync(int id, CancellationToken ct)
+    public async Task<IActionResult> OnGetAsync(int id, [FromQuery] Guid[] unpacking, CancellationToken ct)
     {
         if (!await LoadAsync(id, ct)) return NotFound();
+        var results = new List<IngestLine>();
         if (TempData["IngestResults"] is string[] lines)
-            Results = lines.Select(l => l.Split('|', 2)).Select(p => new IngestLine("", Enum.Parse<LineKind>(p[0]), p[1])).ToList();
+            results.AddRange(lines.Select(l => l.Split('|', 2)).Select(p => new IngestLine("", Enum.Parse<LineKind>(p[0]), p[1])));
+        var archives = await db.Set<ResumableUpload>().AsNoTracking().Where(u => u.ShowId == id && unpacking.Contains(u.Id)).OrderBy(u => u.CreatedAt).ToListAsync(ct);
+        foreach (var u in archives)
+        {
+            if (u.State == UploadState.Completing)
+            {
+                Unpacking = true;
+                results.Add(new(u.FileName, LineKind.Skipped, $"{u.FileName}: received; unpacking it in the background — this page refreshes until its photos are in."));
+            }
+            else if ((await resumable.StatusAsync(u.Id, ct)).Results is { } done) results.AddRange(done);
+        }
+        Results = results;
         return Page();
     }
 
@@ -87,15 +102,25 @@ public sealed class UploadModel(BackstageDbContext db, IngestService ingest, IOp
         }
         var batch = Guid.NewGuid();
         var lines = new List<IngestLine>();
+        var unpacking = new List<Guid>();
         foreach (var file in files.Where(f => !f.FileName.EndsWith(".xmp", StringComparison.OrdinalIgnoreCase)))
         {
             await using var stream = file.OpenReadStream();
-            lines.AddRange(await ingest.AddFileAsync(id, file.FileName, stream, new UploadExtras(sidecars.GetValueOrDefault(BaseName(file.FileName)), batch), ct));
+            var extras = new UploadExtras(sidecars.GetValueOrDefault(BaseName(file.FileName)), batch);
+            if (!IngestService.IsArchiveName(file.FileName))
+                lines.AddRange(await ingest.AddFileAsync(id, file.FileName, stream, extras, ct));
+            else
+            {
+                // Unpacked by the completion job, off this request; its photos join the same batch.
+                var (queued, refusal) = await resumable.QueueWholeFileAsync(id, file.FileName, stream, extras, Order, User.FindFirstValue(ClaimTypes.NameIdentifier)!, ct);
+                if (queued is { } q) unpacking.Add(q);
+                else lines.Add(refusal!);
+            }
         }
         if (files.Count == 0) lines.Add(new("", LineKind.Refused, "Choose photos, a ZIP or a folder to upload."));
         await ingest.FinishBatchAsync(id, batch, Order, lines, ct);
         TempData["IngestResults"] = lines.Select(l => $"{l.Kind}|{l.Message}").ToArray();
-        return RedirectToPage(new { id });
+        return RedirectToPage(new { id, unpacking });
     }
 
     /// <summary>"Order as shot" / "Order by file name" for the latest batch.</summary>
