@@ -12,6 +12,7 @@ CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 if (args is ["photos", ..]) return BenchPhotos.Generate(args[1..]);
 if (args is ["ingest", ..]) return await IngestDriver.Run(args[1..]);
 if (args is ["evict", ..]) return await EvictionBench.RunAsync(args[1..]);
+if (args is ["mail-floor", ..]) return await MailFloor.RunAsync(args[1..]);
 
 var opts = BenchArgs.Parse(args);
 if (opts.Pipeline is not null)

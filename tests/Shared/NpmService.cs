@@ -21,16 +21,21 @@ public sealed class NpmService : IAsyncDisposable
 
     public static string ServicesDirectory { get; } = FindServicesDirectory();
 
-    /// <summary>Starts node_modules/.bin/<paramref name="bin"/> with the arguments built from free ports, and waits until every port accepts connections.</summary>
+    /// <summary>
+    /// Starts node_modules/.bin/<paramref name="bin"/> (or, for a name ending in ".js", that script of tests/services under
+    /// node) with the arguments built from free ports, and waits until every port accepts connections.
+    /// </summary>
     public static async Task<NpmService> StartAsync(string bin, Func<string[], IEnumerable<string>> arguments, int ports = 1, string? workingDirectory = null)
     {
         await EnsureInstalledAsync();
         var free = Enumerable.Range(0, ports).Select(_ => FreePort()).ToArray();
-        var psi = new ProcessStartInfo(Path.Combine(ServicesDirectory, "node_modules", ".bin", bin))
+        var script = bin.EndsWith(".js", StringComparison.Ordinal);
+        var psi = new ProcessStartInfo(script ? "node" : Path.Combine(ServicesDirectory, "node_modules", ".bin", bin))
         {
             UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true,
             WorkingDirectory = workingDirectory ?? ServicesDirectory,
         };
+        if (script) psi.ArgumentList.Add(Path.Combine(ServicesDirectory, bin));
         foreach (var a in arguments(free.Select(p => p.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray())) psi.ArgumentList.Add(a);
         var process = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {bin}");
         process.OutputDataReceived += (_, _) => { };
