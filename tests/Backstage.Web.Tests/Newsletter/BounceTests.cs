@@ -63,7 +63,7 @@ public sealed class BounceTests(BounceFactory factory) : IClassFixture<BounceFac
             var desk = sp.GetRequiredService<NewsletterDesk>();
             var saved = await desk.SaveAsync(null, new IssueFields(subject, "", [articleId], [], lists, 0), Actor.System, default);
             Assert.True(saved.Ok, saved.Message);
-            var sent = await desk.SendAsync(saved.Id!.Value, null, default);
+            var sent = await desk.SendAsync(saved.Id!.Value, null, Actor.System, default);
             Assert.True(sent.Ok, sent.Message);
             return saved.Id.Value;
         });
