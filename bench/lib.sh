@@ -50,9 +50,10 @@ bench_stop_app() {
   APP_PID=""
 }
 
-# bench_wait_demo_photos BASE TIMEOUT: until the sitemap lists the 36 rendered demo photos (or TIMEOUT seconds).
+# bench_wait_demo_photos BASE TIMEOUT [COUNT]: until the sitemap lists COUNT (default all 36) rendered demo photos (or
+# TIMEOUT seconds).
 bench_wait_demo_photos() {
-  local base="$1" timeout="$2" expected=36 n deadline
+  local base="$1" timeout="$2" expected="${3:-36}" n deadline
   echo "== waiting for the demo photos to render (up to ${timeout}s)"
   deadline=$((SECONDS + timeout))
   while :; do
@@ -60,6 +61,30 @@ bench_wait_demo_photos() {
     [[ "$n" -ge "$expected" ]] && break
     if (( SECONDS > deadline )); then echo "only $n of $expected photos rendered; measuring anyway" >&2; break; fi
     sleep 5
+  done
+}
+
+# bench_sql SQL: runs SQL in the app's embedded PostgreSQL (Development, data in $BENCH_DATA), prints the rows.
+bench_sql() {
+  local pg_port pg_socket
+  read -r _ _ _ pg_port pg_socket _ <<<"$(tr '\n' ' ' <"$BENCH_DATA/postgres/postmaster.pid")"
+  runuser -u postgres -- psql -h "$pg_socket" -p "$pg_port" -d backstage -XAtq -v ON_ERROR_STOP=1 -c "$1"
+}
+
+# bench_settle_demo TIMEOUT [COUNT]: once COUNT demo photos are ready (bench_wait_demo_photos), on a loaded machine where
+# all 36 would take too long (COUNT < 36), drops the demo generation and renders still queued; then waits until no
+# render or demo job is pending or running (AVIF follow-ups included), so nothing renders while a bench measures.
+bench_settle_demo() {
+  local timeout="$1" count="${2:-36}" deadline=$((SECONDS + $1))
+  bench_wait_demo_photos "$BASE" "$timeout" "$count"
+  echo "== waiting for the demo renders to finish$([[ "$count" -lt 36 ]] && echo " (the rest of the demo content dropped: $count of 36 photos)")"
+  while :; do
+    if [[ "$count" -lt 36 ]]; then
+      bench_sql "update jobs set state = 'Failed', last_error = 'bench: demo content cut short' where state = 'Pending' and (kind like 'render-photo%' or kind = 'demo-photos')" >/dev/null
+    fi
+    [[ "$(bench_sql "select count(*) from jobs where (kind like 'render-photo%' or kind = 'demo-photos') and state in ('Pending', 'Running')")" == 0 ]] && break
+    if (( SECONDS > deadline )); then echo "demo renders still running after ${timeout}s; measuring anyway" >&2; break; fi
+    sleep 1
   done
 }
 

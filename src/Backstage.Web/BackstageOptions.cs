@@ -47,6 +47,14 @@ public sealed class BackstageOptions
     /// </summary>
     public string LinkBase => PublicBase ?? "http://localhost:5000";
 
+    /// <summary>A link built without a request (mail, newsletters): "/shows/x" → "{LinkBase}/shows/x".</summary>
+    public string Link(string pathOrUrl) => Join(LinkBase, pathOrUrl);
+
+    /// <summary>The one way absolute links are made: <paramref name="baseUrl"/> + the path; an absolute http(s) URL (a CDN's media URL) passes unchanged.</summary>
+    public static string Join(string baseUrl, string pathOrUrl) =>
+        Uri.TryCreate(pathOrUrl, UriKind.Absolute, out var u) && u.Scheme is "http" or "https" ? pathOrUrl
+            : baseUrl + (pathOrUrl.StartsWith('/') ? pathOrUrl : "/" + pathOrUrl);
+
     /// <summary>The section as bound at start-up, for the few registrations that need a value before the container exists.</summary>
     public static BackstageOptions Read(IConfiguration configuration) => configuration.GetSection(Section).Get<BackstageOptions>() ?? new();
 

@@ -25,15 +25,18 @@ public class BrowserFixture : BackstageFactory
         StartServer();
         BaseUrl = ClientOptions.BaseAddress.ToString().TrimEnd('/');
         Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
-        Browser = await Playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ChromiumPath,
-            Headless = true,
-            // --disable-dev-shm-usage: in a container /dev/shm is often 64 MB, and renderers that run out of it crash or stall.
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync"],
-        });
+        Browser = await LaunchChromiumAsync(Playwright);
     }
+
+    /// <summary>Debian's headless Chromium with the flags a container needs (also used by fixtures that run their own nodes).</summary>
+    public static Task<IBrowser> LaunchChromiumAsync(IPlaywright playwright) => playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+    {
+        ExecutablePath = ChromiumPath,
+        Headless = true,
+        // --disable-dev-shm-usage: in a container /dev/shm is often 64 MB, and renderers that run out of it crash or stall.
+        Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync"],
+    });
 
     protected override void ConfigureSettings(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
     {
@@ -105,7 +108,7 @@ public class BrowserFixture : BackstageFactory
     }
 
     /// <summary>The screenshots the README shows; each run regenerates them in docs/img.</summary>
-    private static readonly HashSet<string> ReadmeShots = ["reader-show-phone", "gallery-studio", "moderation-queue", "newsletter-preview"];
+    private static readonly HashSet<string> ReadmeShots = ["reader-show-phone", "live-show-phone", "gallery-studio", "moderation-queue", "newsletter-preview"];
 
     /// <summary>
     /// Saves a screenshot under TestResults/screenshots for people to look at (not an assertion); the README's own

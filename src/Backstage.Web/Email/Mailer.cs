@@ -15,7 +15,7 @@ public sealed class Mailer(BackstageDbContext db, JobQueue queue, TimeProvider c
     public const int MaxAttempts = 30;
 
     /// <summary>"/account/x?y=1" → "https://site/account/x?y=1", from Backstage:PublicBaseUrl only (<see cref="BackstageOptions.LinkBase"/>).</summary>
-    public string Link(string path) => site.Value.LinkBase + (path.StartsWith('/') ? path : "/" + path);
+    public string Link(string path) => site.Value.Link(path);
 
     /// <summary>Queues one message. With a <paramref name="dedupKey"/>, a message already queued under that key is not queued again (returns false).</summary>
     public async Task<bool> SendAsync(string to, string? toName, string subject, string body, string? unsubscribeUrl = null, string? dedupKey = null,

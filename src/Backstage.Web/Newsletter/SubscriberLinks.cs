@@ -17,9 +17,7 @@ public sealed class SubscriberLinks(IDataProtectionProvider protection, IOptions
     private readonly IDataProtector _protector = protection.CreateProtector("Backstage.Newsletter.Subscriber.v1");
 
     /// <summary>"/shows/x" → "https://site/shows/x"; an absolute http(s) URL (a CDN's media URL) passes unchanged.</summary>
-    public string Absolute(string path) =>
-        Uri.TryCreate(path, UriKind.Absolute, out var u) && u.Scheme is "http" or "https" ? path
-            : site.Value.LinkBase + (path.StartsWith('/') ? path : "/" + path);
+    public string Absolute(string path) => site.Value.Link(path);
 
     public string Token(long subscriberId) => _protector.Protect("s:" + subscriberId.ToString(CultureInfo.InvariantCulture));
 

@@ -17,7 +17,5 @@ public sealed class SiteUrls(IOptions<BackstageOptions> options, IHttpContextAcc
     }
 
     /// <summary>"/articles/x" → "https://host/articles/x"; absolute URLs pass unchanged.</summary>
-    public string Absolute(string pathOrUrl) =>
-        Uri.TryCreate(pathOrUrl, UriKind.Absolute, out var u) && u.Scheme is "http" or "https" ? pathOrUrl
-            : BaseUrl + (pathOrUrl.StartsWith('/') ? pathOrUrl : "/" + pathOrUrl);
+    public string Absolute(string pathOrUrl) => BackstageOptions.Join(BaseUrl, pathOrUrl);
 }

@@ -223,6 +223,38 @@ public sealed class TwoNodeTests(TwoNodes nodes, ITestOutputHelper output) : ICl
         Assert.Equal(HttpStatusCode.NotFound, (await anonA.GetAsync(MediaEndpoints.Url(photo.Id, spec))).StatusCode);
     }
 
+    /// <summary>
+    /// Issue 18: takedown's 410 and the non-public 404 hold on both nodes the instant the change commits. No node keeps
+    /// a visibility cache: each /media request answers from one query on the shared database (MediaEndpoints), so B is
+    /// checked right after A's call returns, with no wait for the NOTIFY — while B still holds the file in its local
+    /// rendition cache, which must not serve it.
+    /// </summary>
+    [Fact]
+    public async Task A_takedown_or_unpublish_committed_on_A_holds_on_B_the_moment_it_returns()
+    {
+        var (downShow, down) = await PublishedPhotoOnAAsync("Prada", 14);
+        var (hiddenShow, hidden) = await PublishedPhotoOnAAsync("Loewe", 15);
+        var anonB = B.Anonymous();
+        static string Url(Photo p) => MediaEndpoints.Url(p.Id, p.Renditions.First(r => r.Spec == "w320.jpg").Spec);
+        foreach (var p in new[] { down, hidden })
+        {
+            Assert.Equal(HttpStatusCode.OK, (await anonB.GetAsync(Url(p))).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await A.Anonymous().GetAsync(Url(p))).StatusCode);
+            Assert.True(B.Get<RenditionCache>().Holds(p.Id, "w320.jpg")); // B has the file on its own disk now
+        }
+
+        await A.WithScopeAsync(sp => sp.GetRequiredService<Takedown>().TakeDownAsync(downShow.Id, [down.Id], TakedownReason.Rights, null, Actor.System, default));
+        var gone = await anonB.GetAsync(Url(down));
+        Assert.Equal(HttpStatusCode.Gone, gone.StatusCode);
+        Assert.Equal("taken down", gone.Headers.GetValues("X-Gone-Reason").Single());
+        Assert.Equal(HttpStatusCode.Gone, (await A.Anonymous().GetAsync(Url(down))).StatusCode);
+
+        var unpublished = await A.WithScopeAsync(sp => sp.GetRequiredService<GalleryEditor>().UnpublishAsync(hiddenShow.Id, [hidden.Id], Actor.System, default));
+        Assert.True(unpublished.Ok, unpublished.Message);
+        Assert.Equal(HttpStatusCode.NotFound, (await anonB.GetAsync(Url(hidden))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await A.Anonymous().GetAsync(Url(hidden))).StatusCode);
+    }
+
     [Fact]
     public async Task Comment_flood_limits_hold_across_nodes()
     {
