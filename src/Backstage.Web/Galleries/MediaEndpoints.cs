@@ -5,6 +5,7 @@ using Backstage.Web.Storage;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Net.Http.Headers;
+using Npgsql;
 
 namespace Backstage.Web.Galleries;
 
@@ -33,17 +34,7 @@ public static class MediaEndpoints
         if (spec is not { Length: > 0 and <= 80 }) return Results.NotFound(); // "/media/1/" has no spec
         // One query answers every question (taken down? expired? which rendition? public?) in the same snapshot, so a
         // change that committed before the request is seen whole on every node: there is no per-node cache to evict.
-        var now = clock.GetUtcNow();
-        var facts = await db.Set<Photo>().AsNoTracking().Where(p => p.Id == photoId)
-            .Select(p => new
-            {
-                Down = p.TakenDownAt != null,
-                Expired = p.ValidUntil != null && p.ValidUntil <= now,
-                p.ShowId,
-                Rendition = p.Renditions.Where(r => r.Spec == spec && p.Status == PhotoStatus.Ready)
-                    .Select(r => new { r.Id, r.Spec, r.Bytes, r.ContentType }).FirstOrDefault(),
-                Public = visibility.PublicPhotos(Surface.Page, now).Any(q => q.Id == p.Id),
-            }).FirstOrDefaultAsync(ct);
+        var facts = await FactsAsync(db, photoId, spec, clock.GetUtcNow(), ct);
         if (facts is { Down: true }) return Gone(http, "taken down");
         bool expired = facts is { Expired: true };
         var row = facts?.Rendition;
@@ -63,6 +54,45 @@ public static class MediaEndpoints
         SurrogateKeys.Add(http.Response, SurrogateKeys.Photo(photoId), SurrogateKeys.Show(facts.ShowId)); // a CDN purges it by key
         var etag = new EntityTagHeaderValue($"\"{row.Id.ToString("x", CultureInfo.InvariantCulture)}-{row.Bytes.ToString("x", CultureInfo.InvariantCulture)}\"");
         return Results.File(path, row.ContentType, entityTag: etag, enableRangeProcessing: false);
+    }
+
+    private sealed record Facts(bool Down, bool Expired, int ShowId, RenditionRow? Rendition, bool Public);
+    private sealed record RenditionRow(long Id, string Spec, long Bytes, string ContentType);
+
+    /// <summary>
+    /// The one query, as SQL with the publishing rule's own text (<see cref="GalleryVisibility.PublicPhotoSql"/>, the rule
+    /// <see cref="GalleryVisibility.PublicPhotos(Surface, DateTimeOffset)"/> states in LINQ; search and the sitemap use the same text), prepared on each
+    /// pooled connection: the busiest query of the site is then neither translated by EF Core nor planned by PostgreSQL
+    /// per request. Its columns are listed, so a migration changes no prepared result type. No transaction: one statement
+    /// is one snapshot.
+    /// </summary>
+    private const string FactsSql = $"""
+        SELECT p.taken_down_at IS NOT NULL, p.valid_until IS NOT NULL AND p.valid_until <= @now, p.show_id,
+               r.id, r.bytes, r.content_type, ({GalleryVisibility.PublicPhotoSql})
+        FROM photos p JOIN shows s ON s.id = p.show_id
+        LEFT JOIN renditions r ON r.photo_id = p.id AND r.spec = @spec AND p.status = 'Ready'
+        WHERE p.id = @id
+        """;
+
+    private static async Task<Facts?> FactsAsync(BackstageDbContext db, int photoId, string spec, DateTimeOffset now, CancellationToken ct)
+    {
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await using var command = new NpgsqlCommand(FactsSql, (NpgsqlConnection)db.Database.GetDbConnection());
+            command.Parameters.Add(new NpgsqlParameter<int>("id", photoId));
+            command.Parameters.Add(new NpgsqlParameter<string>("spec", spec));
+            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("now", now.ToUniversalTime()));
+            await command.PrepareAsync(ct); // a no-op on a connection that prepared it before
+            await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SingleRow, ct);
+            if (!await reader.ReadAsync(ct)) return null;
+            var rendition = reader.IsDBNull(3) ? null : new RenditionRow(reader.GetInt64(3), spec, reader.GetInt64(4), reader.GetString(5));
+            return new Facts(reader.GetBoolean(0), reader.GetBoolean(1), reader.GetInt32(2), rendition, reader.GetBoolean(6));
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
     }
 
     /// <summary>410 with the reason in words ("taken down", "licence expired"), in the body and an X-Gone-Reason header.</summary>
