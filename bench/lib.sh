@@ -128,3 +128,27 @@ wrk_measure() {
     /^Requests\/sec:/ { rps = $2 } $1 == "50%" { p50 = ms($2) } $1 == "99%" { p99 = ms($2) }
     END { printf "%s %s %.2f %.2f\n", name, rps, p50, p99 }' <<<"$out"
 }
+
+# bench_paced_wrk LABEL → "LABEL p50 p99 max requests errors" (latencies in ms): the demo article page at a low fixed rate,
+# wrk -t1 -c2 -d${WRK_DURATION}s with bench/ingest/paced.lua (PAUSE_MS between requests per connection, exported by the
+# caller), the latency one reader sees; errors are socket errors plus non-2xx answers. The raw output goes to
+# $BENCH_DATA/wrk-LABEL.txt.
+bench_paced_wrk() {
+  local out
+  out=$(wrk -t1 -c2 -d"${WRK_DURATION}s" --timeout 30s --latency -s "$ROOT/bench/ingest/paced.lua" "$BASE$ARTICLE")
+  echo "$out" >"$BENCH_DATA/wrk-$1.txt"
+  python3 - "$1" "$BENCH_DATA/wrk-$1.txt" <<'PY'
+import re, sys
+text = open(sys.argv[2]).read()
+def ms(v):
+    n, unit = re.match(r"([\d.]+)(us|ms|s|m)", v).groups()
+    return float(n) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
+pct = {m.group(1): ms(m.group(2)) for m in re.finditer(r"^\s+(50|99)(?:\.000)?%\s+(\S+)", text, re.M)}
+mx = re.search(r"^\s+Latency\s+\S+\s+\S+\s+(\S+)", text, re.M)
+req = re.search(r"(\d+) requests in", text)
+errs = sum(int(x) for x in re.findall(r"(?:connect|read|write|timeout) (\d+)", text))
+non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+errs += int(non2xx.group(1)) if non2xx else 0
+print(sys.argv[1], f"{pct.get('50', float('nan')):.2f}", f"{pct.get('99', float('nan')):.2f}", f"{ms(mx.group(1)):.1f}", req.group(1), errs)
+PY
+}

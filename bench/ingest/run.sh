@@ -69,25 +69,6 @@ app_cpu() { awk -v t="$ticks" '{ print ($14 + $15) / t }' "/proc/$APP_PID/stat";
 machine_cpu() { awk -v t="$ticks" '/^cpu /{ print ($2 + $3 + $4 + $7 + $8 + $9) / t }' /proc/stat; }   # all busy time
 status_kb() { awk -v k="$1:" '$1 == k { print $2 }' "/proc/$APP_PID/status"; }
 
-wrk_run() { # label → "label p50 p99 max requests errors" (latencies in ms)
-  local out
-  out=$(wrk -t1 -c2 -d"${WRK_DURATION}s" --timeout 30s --latency -s "$ROOT/bench/ingest/paced.lua" "$BASE$ARTICLE")
-  echo "$out" >"$BENCH_DATA/wrk-$1.txt"
-  python3 - "$1" "$BENCH_DATA/wrk-$1.txt" <<'PY'
-import re, sys
-text = open(sys.argv[2]).read()
-def ms(v):
-    n, unit = re.match(r"([\d.]+)(us|ms|s|m)", v).groups()
-    return float(n) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
-pct = {m.group(1): ms(m.group(2)) for m in re.finditer(r"^\s+(50|99)(?:\.000)?%\s+(\S+)", text, re.M)}
-mx = re.search(r"^\s+Latency\s+\S+\s+\S+\s+(\S+)", text, re.M)
-req = re.search(r"(\d+) requests in", text)
-errs = sum(int(x) for x in re.findall(r"(?:connect|read|write|timeout) (\d+)", text))
-non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
-errs += int(non2xx.group(1)) if non2xx else 0
-print(sys.argv[1], f"{pct.get('50', float('nan')):.1f}", f"{pct.get('99', float('nan')):.1f}", f"{ms(mx.group(1)):.1f}", req.group(1), errs)
-PY
-}
 
 rows=()
 readers=()
@@ -101,7 +82,7 @@ for path_prio in $(for p in $PATHS; do for q in $PRIORITIES; do echo "$p:$q"; do
   bench_start_app "$BASE" "${prio_env[@]}"
   curl -fs -o /dev/null "$BASE$ARTICLE"   # warm the output cache
   echo "== $path: article page idle, wrk -t1 -c2 -d${WRK_DURATION}s, ${PAUSE_MS} ms between requests per connection"
-  idle=$(wrk_run "idle-$tag")
+  idle=$(bench_paced_wrk "idle-$tag")
 
   cpu0=$(app_cpu); mcpu0=$(machine_cpu)
   : >"$BENCH_DATA/rss-$tag.txt"
@@ -109,7 +90,7 @@ for path_prio in $(for p in $PATHS; do for q in $PRIORITIES; do echo "$p:$q"; do
   SAMPLER_PID=$!
   echo "== $path: ingest of $PHOTOS photos, with the article page under the same wrk for ${WRK_DURATION}s"
   wrk_out="$BENCH_DATA/during-$tag.line"
-  ( wrk_run "during-$tag" >"$wrk_out" ) &
+  ( bench_paced_wrk "during-$tag" >"$wrk_out" ) &
   wrk_pid=$!
   ingest_rc=0
   "${DRIVER[@]}" ingest --base "$BASE" --photos "$PHOTOS" --path "$path" --photos-dir "$BENCH_PHOTOS" --timeout "$INGEST_TIMEOUT" \

@@ -50,26 +50,7 @@ rss_kb() { # median VmRSS (kB) of 5 samples a second apart
   for _ in 1 2 3 4 5; do awk '$1 == "VmRSS:" { print $2 }' "/proc/$APP_PID/status"; sleep 1; done | sort -n | sed -n 3p
 }
 threads() { awk '$1 == "Threads:" { print $2 }' "/proc/$APP_PID/status"; }
-wrk_run() { # label → "label p50 p99 max requests errors" (latencies in ms)
-  local out
-  echo "   $1: $(uptime)" >&2
-  out=$(wrk -t1 -c2 -d"${WRK_DURATION}s" --timeout 30s --latency -s "$ROOT/bench/ingest/paced.lua" "$BASE$ARTICLE")
-  echo "$out" >"$BENCH_DATA/wrk-$1.txt"
-  python3 - "$1" "$BENCH_DATA/wrk-$1.txt" <<'PY'
-import re, sys
-text = open(sys.argv[2]).read()
-def ms(v):
-    n, unit = re.match(r"([\d.]+)(us|ms|s|m)", v).groups()
-    return float(n) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
-pct = {m.group(1): ms(m.group(2)) for m in re.finditer(r"^\s+(50|99)(?:\.000)?%\s+(\S+)", text, re.M)}
-mx = re.search(r"^\s+Latency\s+\S+\s+\S+\s+(\S+)", text, re.M)
-req = re.search(r"(\d+) requests in", text)
-errs = sum(int(x) for x in re.findall(r"(?:connect|read|write|timeout) (\d+)", text))
-non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
-errs += int(non2xx.group(1)) if non2xx else 0
-print(sys.argv[1], f"{pct.get('50', float('nan')):.2f}", f"{pct.get('99', float('nan')):.2f}", f"{ms(mx.group(1)):.1f}", req.group(1), errs)
-PY
-}
+wrk_run() { echo "   $1: $(uptime)" >&2; bench_paced_wrk "$1"; } # label → "label p50 p99 max requests errors" (ms)
 
 curl -fs -o /dev/null "$BASE$ARTICLE"   # warm the output cache
 for _ in $(seq 1 50); do curl -fs -o /dev/null "$BASE$ARTICLE"; done

@@ -63,26 +63,8 @@ curl -fs -o /dev/null "$BASE$ARTICLE"   # warm the output cache
 
 ticks=$(getconf CLK_TCK)
 app_cpu() { awk -v t="$ticks" '{ print ($14 + $15) / t }' "/proc/$APP_PID/stat"; }
-wrk_run() { # label → "label p50 p99 requests errors" (ms)
-  local out
-  out=$(wrk -t1 -c2 -d"${WRK_DURATION}s" --timeout 30s --latency -s "$ROOT/bench/ingest/paced.lua" "$BASE$ARTICLE")
-  echo "$out" >"$BENCH_DATA/wrk-$1.txt"
-  python3 - "$1" "$BENCH_DATA/wrk-$1.txt" <<'PY'
-import re, sys
-text = open(sys.argv[2]).read()
-def ms(v):
-    n, unit = re.match(r"([\d.]+)(us|ms|s|m)", v).groups()
-    return float(n) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
-pct = {m.group(1): ms(m.group(2)) for m in re.finditer(r"^\s+(50|99)(?:\.000)?%\s+(\S+)", text, re.M)}
-req = re.search(r"(\d+) requests in", text)
-errs = sum(int(x) for x in re.findall(r"(?:connect|read|write|timeout) (\d+)", text))
-non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
-errs += int(non2xx.group(1)) if non2xx else 0
-print(sys.argv[1], f"{pct.get('50', float('nan')):.1f}", f"{pct.get('99', float('nan')):.1f}", req.group(1), errs)
-PY
-}
 echo "== article page idle: wrk -t1 -c2 -d${WRK_DURATION}s, ${PAUSE_MS} ms pauses"
-idle=$(wrk_run idle); echo "$idle"
+idle=$(bench_paced_wrk idle); echo "$idle"
 
 # The editor composes and sends it in the studio, as a person would (sign-in, antiforgery, Save, then Send).
 compose() {
@@ -119,7 +101,7 @@ cpu0=$(app_cpu)
 ( while kill -0 "$APP_PID" 2>/dev/null; do awk '$1 == "VmRSS:" { print $2 }' "/proc/$APP_PID/status" >>"$BENCH_DATA/rss.txt" || true; sleep 0.2; done ) &
 SAMPLER=$!
 echo "== the editor sends the issue; the article page under the same wrk for the send's first ${WRK_DURATION}s"
-( wrk_run during >"$BENCH_DATA/during.line" ) &
+( bench_paced_wrk during >"$BENCH_DATA/during.line" ) &
 WRK_PID=$!
 read -r issue t0 <<<"$(compose)"
 while [[ "$(sql "select state from newsletter_issues where id = $issue")" != Sent ]]; do sleep 0.2; done
@@ -150,8 +132,8 @@ load_after="$(uptime)"
 echo "floor: $floor_rate msg/s, $floor_cpuk CPU-s/1000, peak RSS $floor_rss MB; app/floor $ratio"
 echo "== after: $load_after"; echo "== $cpu_model"
 
-read -r _ idle_p50 idle_p99 idle_n idle_err <<<"$idle"
-read -r _ dur_p50 dur_p99 dur_n dur_err <<<"$during"
+read -r _ idle_p50 idle_p99 _ idle_n idle_err <<<"$idle"
+read -r _ dur_p50 dur_p99 _ dur_n dur_err <<<"$during"
 section="## Newsletter send ($SUBSCRIBERS subscribers, maildev)
 
 \`bench/newsletter/run.sh\` on $(bench_machine), $(date -u +%F). Load before: \`${load_before# }\`; after: \`${load_after# }\`.
