@@ -64,7 +64,10 @@ public class BrowserFixture : BackstageFactory
             await page.GetByLabel("Email").FillAsync(email);
             await page.GetByLabel("Password").FillAsync(Password);
             await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-            await page.WaitForURLAsync(u => !u.Contains("/account/login"));
+            // Signed in once the redirect away from the login page commits (the cookie came with it). Not its "load":
+            // a page's load event was seen never to reach Playwright under CI's load (network idle, no load), and every
+            // caller goes on to its own page.
+            await page.WaitForURLAsync(u => !u.Contains("/account/login"), new() { WaitUntil = WaitUntilState.Commit });
         }
         return page;
     }
