@@ -47,7 +47,7 @@ public static class BenchPhotos
         MediaRuntime.Initialize();
         NetVips.NetVips.Concurrency = 1;
         // one photo per core at a time (each pipeline single-threaded); files appear atomically, so a stopped run resumes
-        // The first Bases photos are synthesized (about 40 CPU-s each at 24 MP); every later one is a variant of one of
+        // The first Bases photos are synthesized (about 10 CPU-s each at 24 MP); every later one is a variant of one of
         // them (mirrored, shifted by a few pixels, its exposure nudged), about 1 CPU-s: different pixels and SHA-256,
         // the same size and entropy, so the render pipeline does the same work for it.
         var missing = Enumerable.Range(1, count).Where(i => !File.Exists(Path.Combine(dir, FileName(i)))).ToList();
