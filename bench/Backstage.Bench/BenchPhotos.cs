@@ -21,7 +21,8 @@ public static class BenchPhotos
         using var flipped = k % 2 == 1 ? source.Flip(NetVips.Enums.Direction.Horizontal) : source.Copy();
         int dx = 1 + k % 7, dy = 1 + k / 7 % 5; // shift by a few pixels, edges repeated
         using var shifted = flipped.Embed(dx, dy, width, height, extend: NetVips.Enums.Extend.Copy);
-        using var exposed = (shifted * (1.0 + 0.004 * (k % 11) - 0.02)).Cast(NetVips.Enums.BandFormat.Uchar);
+        using var scaled = shifted * (1.0 + 0.004 * (k % 11) - 0.02);
+        using var exposed = scaled.Cast(NetVips.Enums.BandFormat.Uchar);
         AtomicFile.Write(Path.Combine(dir, FileName(index)), exposed.JpegsaveBuffer(q: 90, keep: NetVips.Enums.ForeignKeep.None));
     }
 
