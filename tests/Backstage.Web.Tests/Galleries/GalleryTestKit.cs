@@ -170,7 +170,7 @@ internal static class GalleryTestKit
             if (fields.TryGetValue("BulkAgency", out var a)) template.Add(new("Template.Agency", a));
             last = await client.Http.PostAsync(GalleryUrl(showId) + sep + "handler=applyTemplate", new FormUrlEncodedContent(template));
             if (last.StatusCode == HttpStatusCode.OK && FormClient.Parse(await last.Content.ReadAsStringAsync())
-                    .QuerySelector("input[name='Template.ConfirmOverwrites']")?.GetAttribute("value") is { } confirm)
+                    .QuerySelector("[name='Template.ConfirmOverwrites']")?.GetAttribute("value") is { } confirm)
                 last = await client.Http.PostAsync(GalleryUrl(showId) + sep + "handler=applyTemplate",
                     new FormUrlEncodedContent(template.Append(new("Template.ConfirmOverwrites", confirm))));
             if (last.StatusCode != HttpStatusCode.Redirect) return last;

@@ -427,11 +427,18 @@
   // ---- start: the whole show in one grid ----
   current = grid.querySelector('.sheet-cell.current') || grid.querySelector('.sheet-cell');
   if (current) { selected.add(current.getAttribute('data-id')); anchor = current; }
+  // Keyboard first: unless something already has the focus (the inspector's alt text when a photo was asked for), the
+  // sheet has it when the page opens, without scrolling (a message at the top stays in view).
+  function focusOnOpen() {
+    var a = current && current.querySelector('.sheet-thumb');
+    if (a && (!document.activeElement || document.activeElement === document.body) && !location.hash) a.focus({ preventScroll: true });
+  }
   var pager = sheet.querySelector('.pager');
   if (pager) {
-    refresh().then(function () { pager.remove(); grid.setAttribute('data-loaded', 'all'); });
+    refresh().then(function () { pager.remove(); grid.setAttribute('data-loaded', 'all'); focusOnOpen(); });
   } else {
     grid.setAttribute('data-loaded', 'all');
     render();
+    focusOnOpen();
   }
 })();
