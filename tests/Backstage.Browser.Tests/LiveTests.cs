@@ -13,9 +13,11 @@ using static Microsoft.Playwright.Assertions;
 namespace Backstage.Browser.Tests;
 
 /// <summary>Two app nodes on one database and bucket (<see cref="TwoNodes"/>: A serves only, B renders) and Chromium.</summary>
-public sealed class LiveNodes : IAsyncLifetime
+public class LiveNodes(IReadOnlyDictionary<string, string>? settings) : IAsyncLifetime
 {
-    public TwoNodes Nodes { get; } = new();
+    public LiveNodes() : this(null) { }
+
+    public TwoNodes Nodes { get; } = new(settings);
     public IPlaywright Playwright { get; private set; } = null!;
     public IBrowser Browser { get; private set; } = null!;
 

@@ -27,7 +27,9 @@ namespace Backstage.Web.Tests.Cluster;
 /// reaches a node within the tests' deadlines came by NOTIFY — except a job whose lease ran out, which only polling finds
 /// (<paramref name="lease"/> sets both the lease and the job polling interval).
 /// </summary>
-public sealed class NodeFactory(string connectionString, S3Server s3, int workers, TimeSpan? lease = null) : Storage.S3GalleryFactoryOn(connectionString, s3)
+/// <summary>One node; <paramref name="settings"/> (if any) override the test defaults, e.g. production media limits for a bench.</summary>
+public sealed class NodeFactory(string connectionString, S3Server s3, int workers, TimeSpan? lease = null, IReadOnlyDictionary<string, string>? settings = null)
+    : Storage.S3GalleryFactoryOn(connectionString, s3)
 {
     public static readonly TimeSpan SlowPoll = TimeSpan.FromMinutes(10);
 
@@ -53,14 +55,17 @@ public sealed class NodeFactory(string connectionString, S3Server s3, int worker
         builder.UseSetting("Backstage:Jobs:PollInterval", (lease ?? SlowPoll).ToString());
         builder.UseSetting("Backstage:Cluster:PollInterval", SlowPoll.ToString());
         if (lease is { } l) builder.UseSetting("Backstage:Jobs:Lease", l.ToString());
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) builder.UseSetting(key, value);
     }
 
     public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
 }
 
-/// <summary>One database and one s3rver; node A serves only (no workers), node B renders.</summary>
-public sealed class TwoNodes : IAsyncLifetime
+/// <summary>One database and one s3rver; node A serves only (no workers), node B renders; both with <paramref name="settings"/> if given.</summary>
+public sealed class TwoNodes(IReadOnlyDictionary<string, string>? settings) : IAsyncLifetime
 {
+    public TwoNodes() : this(null) { }
+
     public S3Server S3 { get; private set; } = null!;
     public NodeFactory A { get; private set; } = null!;
     public NodeFactory B { get; private set; } = null!;
@@ -70,8 +75,8 @@ public sealed class TwoNodes : IAsyncLifetime
     {
         ConnectionString = await TestDatabase.CreateAsync();
         S3 = await S3Server.StartAsync();
-        A = new NodeFactory(ConnectionString, S3, workers: 0);
-        B = new NodeFactory(ConnectionString, S3, workers: 2);
+        A = new NodeFactory(ConnectionString, S3, workers: 0, settings: settings);
+        B = new NodeFactory(ConnectionString, S3, workers: 2, settings: settings);
         await Task.WhenAll(A.InitializeAsync(), B.InitializeAsync());
     }
 
