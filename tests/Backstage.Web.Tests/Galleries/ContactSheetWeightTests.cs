@@ -7,8 +7,9 @@ using static Backstage.Web.Tests.Galleries.GalleryTestKit;
 namespace Backstage.Web.Tests.Galleries;
 
 /// <summary>
-/// The contact sheet's weight for a 300-photo show (bench/contact-sheet/run.sh prints it for docs/benchmarks.md): the
-/// HTML an editor's browser loads without JavaScript (one page of 24) and with it (the page plus every cell).
+/// The contact sheet's weight for a 300-photo show, in the suite: the HTML an editor's browser loads without JavaScript
+/// (one page of 24) and with it (the page plus every cell), printed as one line. The figures in docs/benchmarks.md come
+/// from bench/contact-sheet/run.sh instead: the old editor and this one side by side on real photos, in Chromium.
 /// </summary>
 public sealed class ContactSheetWeightTests(GalleryFactory factory, ITestOutputHelper output) : IClassFixture<GalleryFactory>
 {
