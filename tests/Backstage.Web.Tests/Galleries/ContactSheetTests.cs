@@ -169,6 +169,13 @@ public sealed class ContactSheetTests(GalleryFactory factory) : IClassFixture<Ga
         var opened = await editor.GetDocumentAsync(link);
         Assert.Equal("Photo 27", opened.QuerySelector(".inspector-what")!.TextContent);
         Assert.Equal(6, opened.QuerySelectorAll(".sheet-cell").Length);
+        Assert.True(opened.QuerySelector("#inspector-alt")!.HasAttribute("autofocus")); // the cursor is in the opened photo's alt text
+        Assert.False(first.QuerySelector("#inspector-alt")!.HasAttribute("autofocus")); // but not on the sheet's own page
+        // Enter in a field of the selection form submits with its first submit button: applying the template, never Publish.
+        var selection = opened.QuerySelector("form#sheet-selection")!;
+        var byDefault = selection.QuerySelectorAll("button").First(b => b.GetAttribute("type") is null or "submit");
+        Assert.Contains("handler=applyTemplate", byDefault.GetAttribute("formaction"));
+        Assert.Null(byDefault.GetAttribute("name")); // it never confirms overwrites: only "Replace N fields" carries the count
         var action = opened.QuerySelector("#inspector-form")!.GetAttribute("action")!;
         var saved = await editor.Http.PostAsync(action, new FormUrlEncodedContent(
             [new("__RequestVerificationToken", Token(opened)), new("Inspector.Caption", "Page two, third photo"), new("Inspector.OriginalCaption", "")]));
