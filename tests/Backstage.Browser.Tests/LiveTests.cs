@@ -13,11 +13,14 @@ using static Microsoft.Playwright.Assertions;
 namespace Backstage.Browser.Tests;
 
 /// <summary>Two app nodes on one database and bucket (<see cref="TwoNodes"/>: A serves only, B renders) and Chromium.</summary>
-public class LiveNodes(IReadOnlyDictionary<string, string>? settings) : IAsyncLifetime
+public class LiveNodes : IAsyncLifetime
 {
+    // xunit builds a fixture through its one public constructor; a fixture with other settings derives from this one.
     public LiveNodes() : this(null) { }
 
-    public TwoNodes Nodes { get; } = new(settings);
+    protected LiveNodes(IReadOnlyDictionary<string, string>? settings) => Nodes = new TwoNodes { Settings = settings };
+
+    public TwoNodes Nodes { get; }
     public IPlaywright Playwright { get; private set; } = null!;
     public IBrowser Browser { get; private set; } = null!;
 

@@ -61,10 +61,11 @@ public sealed class NodeFactory(string connectionString, S3Server s3, int worker
     public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
 }
 
-/// <summary>One database and one s3rver; node A serves only (no workers), node B renders; both with <paramref name="settings"/> if given.</summary>
-public sealed class TwoNodes(IReadOnlyDictionary<string, string>? settings) : IAsyncLifetime
+/// <summary>One database and one s3rver; node A serves only (no workers), node B renders; both with <see cref="Settings"/> if given.</summary>
+public sealed class TwoNodes : IAsyncLifetime
 {
-    public TwoNodes() : this(null) { }
+    /// <summary>Settings over the test defaults for both nodes (set before the fixture starts).</summary>
+    public IReadOnlyDictionary<string, string>? Settings { get; init; }
 
     public S3Server S3 { get; private set; } = null!;
     public NodeFactory A { get; private set; } = null!;
@@ -75,8 +76,8 @@ public sealed class TwoNodes(IReadOnlyDictionary<string, string>? settings) : IA
     {
         ConnectionString = await TestDatabase.CreateAsync();
         S3 = await S3Server.StartAsync();
-        A = new NodeFactory(ConnectionString, S3, workers: 0, settings: settings);
-        B = new NodeFactory(ConnectionString, S3, workers: 2, settings: settings);
+        A = new NodeFactory(ConnectionString, S3, workers: 0, settings: Settings);
+        B = new NodeFactory(ConnectionString, S3, workers: 2, settings: Settings);
         await Task.WhenAll(A.InitializeAsync(), B.InitializeAsync());
     }
 
