@@ -319,6 +319,10 @@ public sealed class NodeCrashTests : IAsyncLifetime
         Assert.Equal(2, job.Attempts); // B's lost attempt, then A's
         Assert.NotEqual("node-b/1", job.LockedBy);
         Assert.False(await a.Get<JobQueue>().CompleteAsync(job, "node-b/1")); // B coming back late changes nothing
+        // The Ready set enqueued the wider widths ("render-photo-later"), which A's worker renders next: compare the
+        // rows with the bucket once that is done too (before, the listing could catch its files between the two reads).
+        var later = await WaitAsync(a, photo.Id, RenderPhotoHandler.LaterKind);
+        Assert.Equal(JobState.Succeeded, later.State);
         var rendered = Assert.Single(await a.PhotosAsync(photo.ShowId));
         Assert.Equal(PhotoStatus.Ready, rendered.Status);
         var keys = await _s3.KeysAsync(MediaKeys.RenditionsOf(photo.Id));
@@ -326,12 +330,18 @@ public sealed class NodeCrashTests : IAsyncLifetime
         Assert.Single(await a.WithDbAsync(db => db.Set<Job>().Where(j => j.Payload == photo.Id.ToString() && j.Kind == RenderPhotoHandler.JobKind).ToListAsync()));
     }
 
-    private static async Task<Job> WaitAsync(NodeFactory node, int photoId)
+    private static async Task<Job> WaitAsync(NodeFactory node, int photoId, string kind = RenderPhotoHandler.JobKind)
     {
         var until = DateTime.UtcNow.AddSeconds(90);
         while (true)
         {
-            var job = await node.WithDbAsync(db => db.Set<Job>().AsNoTracking().SingleAsync(j => j.Kind == RenderPhotoHandler.JobKind && j.Payload == photoId.ToString()));
+            var job = await node.WithDbAsync(db => db.Set<Job>().AsNoTracking().SingleOrDefaultAsync(j => j.Kind == kind && j.Payload == photoId.ToString()));
+            if (job is null) // the follow-up is enqueued by the first render's commit
+            {
+                Assert.True(DateTime.UtcNow < until, $"no {kind} job for photo {photoId} within 90 s");
+                await Task.Delay(100);
+                continue;
+            }
             if (job.State is JobState.Succeeded or JobState.Failed || DateTime.UtcNow > until) return job;
             await Task.Delay(100);
         }
