@@ -94,6 +94,9 @@ bench_cleanup() {
   return 0
 }
 
+# machine: the load average and the CPU model, printed before and after every run.
+machine() { echo "uptime: $(uptime)"; echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//') ($(nproc) cores)"; }
+
 # bench_machine: "N cores (CPU model)" for the docs.
 bench_machine() {
   printf '%s cores (%s)' "$(nproc)" "$(lscpu | awk -F': +' '/^Model name/{print $2; exit}')"

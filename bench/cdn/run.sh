@@ -10,11 +10,11 @@
 # Needs: .NET SDK, PostgreSQL server binaries, varnish (apt-get install varnish).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+source "$ROOT/bench/lib.sh"   # machine
 TAKEDOWNS="${TAKEDOWNS:-50}"
 EXPIRIES="${EXPIRIES:-20}"
 filter="FullyQualifiedName~PurgeLatencyBench"
 (( EXPIRIES > 0 )) && filter+="|FullyQualifiedName~ExpiryPunctualityBench"
-machine() { echo "uptime: $(uptime)"; echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//') ($(nproc) cores)"; }
 echo "== before"; machine
 cd "$ROOT"
 BACKSTAGE_BENCH_TAKEDOWNS="$TAKEDOWNS" BACKSTAGE_BENCH_EXPIRIES="$EXPIRIES" dotnet test tests/Backstage.Web.Tests -c Debug --filter "$filter" \

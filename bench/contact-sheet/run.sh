@@ -45,7 +45,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-machine() { echo "uptime: $(uptime)"; echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//') ($(nproc) cores)"; }
 
 # start WEB_DIR DLL BASE DATA: one app, Release, Development, in the background; prints its pid.
 start() {

@@ -49,7 +49,6 @@ nice -n 19 "${DRIVER[@]}" photos --count "$PHOTOS" --dir "$BENCH_PHOTOS"
 bench_data_dir
 # The physical floor on this machine, same run: the bare libvips pipeline (no HTTP, no database) on the two job kinds'
 # rendition sets, 2 photos in parallel like the app's two render workers.
-machine() { echo "uptime: $(uptime)"; echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//') ($(nproc) cores)"; }
 echo "== before"; machine
 if (( BASELINE_PHOTOS > 0 )); then
 echo "== baseline: the bare render pipeline, the Ready set and the rest, on $BASELINE_PHOTOS photos"

@@ -8,8 +8,8 @@
 # Needs: .NET SDK, PostgreSQL server binaries, Chromium (apt-get install chromium), node (s3rver).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+source "$ROOT/bench/lib.sh"   # machine
 PUBLISHES="${PUBLISHES:-50}"
-machine() { echo "uptime: $(uptime)"; echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//') ($(nproc) cores)"; }
 echo "== before"; machine
 cd "$ROOT"
 BACKSTAGE_BENCH_PUBLISHES="$PUBLISHES" dotnet test tests/Backstage.Browser.Tests -c Debug --filter "FullyQualifiedName~LiveLatencyBench" \

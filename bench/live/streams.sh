@@ -28,7 +28,6 @@ cleanup() {
   bench_cleanup
 }
 trap cleanup EXIT
-machine() { echo "uptime: $(uptime)"; echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//') ($(nproc) cores)"; }
 echo "== before"; machine
 load_before=$(awk '{print $1", "$2", "$3}' /proc/loadavg)
 

@@ -24,7 +24,6 @@ OLD_COMMIT=7e5cd9b
 OLD_ROOT="${OLD_ROOT:-/tmp/backstage-old-$OLD_COMMIT}"
 BENCH_PHOTOS="${BENCH_PHOTOS:-/work/bench-photos/24mp}"
 trap bench_cleanup EXIT
-machine() { echo "uptime: $(uptime)"; echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//') ($(nproc) cores)"; }
 echo "== before"; machine
 
 echo "== $PHOTOS photos in $BENCH_PHOTOS (missing ones are generated now, nice -n 19)"

@@ -86,7 +86,6 @@ wait_until() { # seconds description sql-condition
   until [[ "$(sql "select ($3)")" == t ]]; do (( SECONDS < deadline )) || fail "$2 not reached within $1 s"; sleep 0.5; done
 }
 
-machine() { echo "uptime: $(uptime)"; echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//') ($(nproc) cores)"; }
 echo "== before"; machine
 echo "== cluster: scripts/cluster.sh up (data in $CLUSTER_DIR)"
 CLUSTER_UP=1
