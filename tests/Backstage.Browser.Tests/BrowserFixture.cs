@@ -58,18 +58,21 @@ public class BrowserFixture : BackstageFactory
         context.SetDefaultNavigationTimeout(90_000);
         Assertions.SetDefaultExpectTimeout(90_000); // Expect(…) waits as long (its own default is 5 s: three uploads outlasted it in CI)
         var page = await context.NewPageAsync();
-        if (email is not null)
-        {
-            await page.GotoAsync("/account/login");
-            await page.GetByLabel("Email").FillAsync(email);
-            await page.GetByLabel("Password").FillAsync(Password);
-            await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-            // Signed in once the redirect away from the login page commits (the cookie came with it). Not its "load":
-            // a page's load event was seen never to reach Playwright under CI's load (network idle, no load), and every
-            // caller goes on to its own page.
-            await page.WaitForURLAsync(u => !u.Contains("/account/login"), new() { WaitUntil = WaitUntilState.Commit });
-        }
+        if (email is not null) await SignInAsync(page, email, Password);
         return page;
+    }
+
+    /// <summary>Signs <paramref name="page"/>'s context in through the login page (of whichever app its base URL is).</summary>
+    public static async Task SignInAsync(IPage page, string email, string password)
+    {
+        await page.GotoAsync("/account/login");
+        await page.GetByLabel("Email").FillAsync(email);
+        await page.GetByLabel("Password").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        // Signed in once the redirect away from the login page commits (the cookie came with it). Not its "load": a
+        // page's load event was seen never to reach Playwright under CI's load (network idle, no load), and every
+        // caller goes on to its own page.
+        await page.WaitForURLAsync(u => !u.Contains("/account/login"), new() { WaitUntil = WaitUntilState.Commit });
     }
 
     /// <summary>A live (Published) show of the given designer, with a unique slug.</summary>

@@ -87,12 +87,7 @@ public sealed class ContactSheetRenderBench(ITestOutputHelper output)
         {
             await using var context = await browser.NewContextAsync(new() { BaseURL = b, ViewportSize = viewport });
             context.SetDefaultTimeout(120_000);
-            var page = await context.NewPageAsync();
-            await page.GotoAsync("/account/login");
-            await page.GetByLabel("Email").FillAsync(email);
-            await page.GetByLabel("Password").FillAsync(password);
-            await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-            await page.WaitForURLAsync(u => !u.Contains("/account/login"), new() { WaitUntil = WaitUntilState.Commit });
+            await BrowserFixture.SignInAsync(await context.NewPageAsync(), email, password);
             states[b] = await context.StorageStateAsync();
         }
 
